@@ -13,7 +13,7 @@ public sealed class LabelMatcher : IEquatable<LabelMatcher>
     private readonly Regex? _regex;
     private readonly HashSet<string>? _literals;
 
-    private LabelMatcher(MatchType type, string name, string value, Regex? regex, HashSet<string>? literals)
+    private LabelMatcher(LabelMatchType type, string name, string value, Regex? regex, HashSet<string>? literals)
     {
         Type = type;
         Name = name;
@@ -23,7 +23,7 @@ public sealed class LabelMatcher : IEquatable<LabelMatcher>
     }
 
     /// <summary>The operator.</summary>
-    public MatchType Type { get; }
+    public LabelMatchType Type { get; }
 
     /// <summary>The label name.</summary>
     public string Name { get; }
@@ -32,17 +32,17 @@ public sealed class LabelMatcher : IEquatable<LabelMatcher>
     public string Value { get; }
 
     /// <summary>Creates a matcher; throws <see cref="ArgumentException"/> with Prometheus's wording for a bad regex.</summary>
-    public static LabelMatcher Create(MatchType type, string name, string value)
+    public static LabelMatcher Create(LabelMatchType type, string name, string value)
         => TryCreate(type, name, value, out var matcher, out var error) ? matcher : throw new ArgumentException(error);
 
     /// <summary>Creates a matcher, or says why the regular expression is invalid.</summary>
-    public static bool TryCreate(MatchType type, string name, string value, [NotNullWhen(true)] out LabelMatcher? matcher, [NotNullWhen(false)] out string? error)
+    public static bool TryCreate(LabelMatchType type, string name, string value, [NotNullWhen(true)] out LabelMatcher? matcher, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
         matcher = null;
         error = null;
-        if (type is MatchType.Equal or MatchType.NotEqual)
+        if (type is LabelMatchType.Equal or LabelMatchType.NotEqual)
         {
             matcher = new LabelMatcher(type, name, value, null, null);
             return true;
@@ -78,9 +78,9 @@ public sealed class LabelMatcher : IEquatable<LabelMatcher>
     /// <summary>Whether a label value (or "" for an absent label) satisfies the matcher.</summary>
     public bool Matches(string value) => Type switch
     {
-        MatchType.Equal => string.Equals(value, Value, StringComparison.Ordinal),
-        MatchType.NotEqual => !string.Equals(value, Value, StringComparison.Ordinal),
-        MatchType.Regex => RegexMatches(value),
+        LabelMatchType.Equal => string.Equals(value, Value, StringComparison.Ordinal),
+        LabelMatchType.NotEqual => !string.Equals(value, Value, StringComparison.Ordinal),
+        LabelMatchType.Regex => RegexMatches(value),
         _ => !RegexMatches(value),
     };
 
@@ -90,16 +90,16 @@ public sealed class LabelMatcher : IEquatable<LabelMatcher>
     private bool RegexMatches(string value) => _literals is not null ? _literals.Contains(value) : _regex!.IsMatch(value);
 
     /// <summary>The literal values a <c>=~</c> matcher can match, when its regex is a plain alternation of literals; else null.</summary>
-    public IReadOnlyCollection<string>? SetMatches => Type == MatchType.Regex ? _literals : null;
+    public IReadOnlyCollection<string>? SetMatches => Type == LabelMatchType.Regex ? _literals : null;
 
     /// <summary>PromQL notation: <c>name="value"</c>, <c>name=~"regex"</c>.</summary>
     public override string ToString()
     {
         var op = Type switch
         {
-            MatchType.Equal => "=",
-            MatchType.NotEqual => "!=",
-            MatchType.Regex => "=~",
+            LabelMatchType.Equal => "=",
+            LabelMatchType.NotEqual => "!=",
+            LabelMatchType.Regex => "=~",
             _ => "!~",
         };
         return Name + op + LabelText.Quote(Value);

@@ -5,26 +5,26 @@ namespace Vigil.Model.Tests.Labels;
 public sealed class LabelMatcherTests
 {
     [Theory]
-    [InlineData(MatchType.Equal, "a", "a", true)]
-    [InlineData(MatchType.Equal, "a", "b", false)]
-    [InlineData(MatchType.Equal, "", "", true)]
-    [InlineData(MatchType.NotEqual, "a", "b", true)]
-    [InlineData(MatchType.NotEqual, "a", "a", false)]
-    [InlineData(MatchType.Regex, "a.*", "abc", true)]
-    [InlineData(MatchType.Regex, "b", "abc", false)] // fully anchored, not a search
-    [InlineData(MatchType.Regex, "a|b", "a", true)]
-    [InlineData(MatchType.Regex, "a|b", "ab", false)]
-    [InlineData(MatchType.Regex, "", "", true)]
-    [InlineData(MatchType.Regex, "", "x", false)]
-    [InlineData(MatchType.Regex, ".*", "", true)]
-    [InlineData(MatchType.Regex, ".+", "", false)]
-    [InlineData(MatchType.NotRegex, "a.*", "abc", false)]
-    [InlineData(MatchType.NotRegex, "a.*", "xabc", true)]
-    [InlineData(MatchType.Regex, "(?i)ERROR", "error", true)]
-    [InlineData(MatchType.Regex, "foo|bar|baz", "baz", true)]
-    [InlineData(MatchType.Regex, "foo|bar|baz", "qux", false)]
-    [InlineData(MatchType.NotRegex, "foo|bar", "qux", true)]
-    public void Matches_like_Prometheus(MatchType type, string value, string input, bool expected)
+    [InlineData(LabelMatchType.Equal, "a", "a", true)]
+    [InlineData(LabelMatchType.Equal, "a", "b", false)]
+    [InlineData(LabelMatchType.Equal, "", "", true)]
+    [InlineData(LabelMatchType.NotEqual, "a", "b", true)]
+    [InlineData(LabelMatchType.NotEqual, "a", "a", false)]
+    [InlineData(LabelMatchType.Regex, "a.*", "abc", true)]
+    [InlineData(LabelMatchType.Regex, "b", "abc", false)] // fully anchored, not a search
+    [InlineData(LabelMatchType.Regex, "a|b", "a", true)]
+    [InlineData(LabelMatchType.Regex, "a|b", "ab", false)]
+    [InlineData(LabelMatchType.Regex, "", "", true)]
+    [InlineData(LabelMatchType.Regex, "", "x", false)]
+    [InlineData(LabelMatchType.Regex, ".*", "", true)]
+    [InlineData(LabelMatchType.Regex, ".+", "", false)]
+    [InlineData(LabelMatchType.NotRegex, "a.*", "abc", false)]
+    [InlineData(LabelMatchType.NotRegex, "a.*", "xabc", true)]
+    [InlineData(LabelMatchType.Regex, "(?i)ERROR", "error", true)]
+    [InlineData(LabelMatchType.Regex, "foo|bar|baz", "baz", true)]
+    [InlineData(LabelMatchType.Regex, "foo|bar|baz", "qux", false)]
+    [InlineData(LabelMatchType.NotRegex, "foo|bar", "qux", true)]
+    public void Matches_like_Prometheus(LabelMatchType type, string value, string input, bool expected)
         => Assert.Equal(expected, LabelMatcher.Create(type, "l", value).Matches(input));
 
     [Theory]
@@ -48,7 +48,7 @@ public sealed class LabelMatcherTests
     [InlineData("(?s).", "\n", true)]
     [InlineData("[]a]+", "]a]", true)]
     public void Regex_uses_RE2_semantics(string regex, string input, bool expected)
-        => Assert.Equal(expected, LabelMatcher.Create(MatchType.Regex, "l", regex).Matches(input));
+        => Assert.Equal(expected, LabelMatcher.Create(LabelMatchType.Regex, "l", regex).Matches(input));
 
     [Theory]
     [InlineData("(a", "missing closing )")]
@@ -60,46 +60,46 @@ public sealed class LabelMatcherTests
     [InlineData("a{2,1}", "invalid repeat count")]
     public void Invalid_regexes_are_rejected_with_Go_wording(string regex, string expected)
     {
-        Assert.False(LabelMatcher.TryCreate(MatchType.Regex, "l", regex, out var matcher, out var error));
+        Assert.False(LabelMatcher.TryCreate(LabelMatchType.Regex, "l", regex, out var matcher, out var error));
         Assert.Null(matcher);
         Assert.StartsWith("error parsing regexp: ", error);
         Assert.Contains(expected, error);
-        var e = Assert.Throws<ArgumentException>(() => LabelMatcher.Create(MatchType.NotRegex, "l", regex));
+        var e = Assert.Throws<ArgumentException>(() => LabelMatcher.Create(LabelMatchType.NotRegex, "l", regex));
         Assert.Contains(expected, e.Message);
     }
 
     [Fact]
     public void Literal_alternations_expose_their_set()
     {
-        var m = LabelMatcher.Create(MatchType.Regex, "job", "api|web|db");
+        var m = LabelMatcher.Create(LabelMatchType.Regex, "job", "api|web|db");
         Assert.Equal(new[] { "api", "db", "web" }, m.SetMatches!.Order(StringComparer.Ordinal));
-        Assert.Null(LabelMatcher.Create(MatchType.Regex, "job", "api.*").SetMatches);
-        Assert.Null(LabelMatcher.Create(MatchType.NotRegex, "job", "api|web").SetMatches);
+        Assert.Null(LabelMatcher.Create(LabelMatchType.Regex, "job", "api.*").SetMatches);
+        Assert.Null(LabelMatcher.Create(LabelMatchType.NotRegex, "job", "api|web").SetMatches);
     }
 
     [Fact]
     public void Empty_matching_tells_whether_absent_labels_match()
     {
-        Assert.True(LabelMatcher.Create(MatchType.Equal, "x", "").MatchesEmpty);
-        Assert.False(LabelMatcher.Create(MatchType.NotEqual, "x", "").MatchesEmpty);
-        Assert.True(LabelMatcher.Create(MatchType.Regex, "x", "a|").MatchesEmpty);
-        Assert.False(LabelMatcher.Create(MatchType.Regex, "x", "a+").MatchesEmpty);
+        Assert.True(LabelMatcher.Create(LabelMatchType.Equal, "x", "").MatchesEmpty);
+        Assert.False(LabelMatcher.Create(LabelMatchType.NotEqual, "x", "").MatchesEmpty);
+        Assert.True(LabelMatcher.Create(LabelMatchType.Regex, "x", "a|").MatchesEmpty);
+        Assert.False(LabelMatcher.Create(LabelMatchType.Regex, "x", "a+").MatchesEmpty);
     }
 
     [Fact]
     public void Regex_matching_is_linear_time_on_pathological_input()
     {
         // (a+)+$ backtracks exponentially in a backtracking engine; RE2 semantics must not.
-        var m = LabelMatcher.Create(MatchType.Regex, "l", "(a+)+b");
+        var m = LabelMatcher.Create(LabelMatchType.Regex, "l", "(a+)+b");
         Assert.False(m.Matches(new string('a', 50_000)));
     }
 
     [Fact]
     public void ToString_and_equality()
     {
-        var m = LabelMatcher.Create(MatchType.NotRegex, "path", "/debug/.*");
+        var m = LabelMatcher.Create(LabelMatchType.NotRegex, "path", "/debug/.*");
         Assert.Equal("path!~\"/debug/.*\"", m.ToString());
-        Assert.Equal(m, LabelMatcher.Create(MatchType.NotRegex, "path", "/debug/.*"));
-        Assert.NotEqual(m, LabelMatcher.Create(MatchType.Regex, "path", "/debug/.*"));
+        Assert.Equal(m, LabelMatcher.Create(LabelMatchType.NotRegex, "path", "/debug/.*"));
+        Assert.NotEqual(m, LabelMatcher.Create(LabelMatchType.Regex, "path", "/debug/.*"));
     }
 }

@@ -1,7 +1,7 @@
 namespace Vigil.Model;
 
 /// <summary>The four label matcher operators of PromQL selectors.</summary>
-public enum MatchType
+public enum LabelMatchType
 {
     /// <summary><c>=</c></summary>
     Equal,
