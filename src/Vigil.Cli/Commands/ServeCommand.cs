@@ -1,0 +1,121 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Vigil.Model;
+using Vigil.Server.Hosting;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>
+/// <c>vigil serve</c>: runs the server. Flags carry Prometheus's names, so a Prometheus user's habits
+/// (and systemd units) carry over: <c>--web.listen-address</c>, <c>--storage.tsdb.path</c>, <c>--config.file</c> ...
+/// </summary>
+public static class ServeCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var listen = new Option<string>("--web.listen-address")
+        {
+            Description = "Address to listen on for the UI, API and telemetry (host:port; \":9090\" listens on every interface).",
+            DefaultValueFactory = _ => ListenAddress.Default.ToString(),
+        };
+        var dataPath = new Option<string>("--storage.tsdb.path")
+        {
+            Description = "Base path for metrics storage.",
+            DefaultValueFactory = _ => "data/",
+        };
+        var configFile = new Option<string?>("--config.file")
+        {
+            Description = "Vigil/Prometheus configuration file path. Without it Vigil runs on embedded defaults.",
+        };
+        var retentionTime = new Option<string>("--storage.tsdb.retention.time")
+        {
+            Description = "How long to retain samples in storage (units: y, w, d, h, m, s, ms).",
+            DefaultValueFactory = _ => "15d",
+        };
+        var retentionSize = new Option<string>("--storage.tsdb.retention.size")
+        {
+            Description = "Maximum number of bytes of storage blocks to retain (units: B, KB, MB, GB, TB, PB, EB; 0 = no limit).",
+            DefaultValueFactory = _ => "0",
+        };
+        var lifecycle = new Option<bool>("--web.enable-lifecycle")
+        {
+            Description = "Enable shutdown and reload via HTTP request (POST /-/quit, POST /-/reload).",
+        };
+        var logLevel = new Option<string>("--log.level")
+        {
+            Description = "Only log messages with the given severity or above. One of: [debug, info, warn, error].",
+            DefaultValueFactory = _ => "info",
+        };
+        logLevel.AcceptOnlyFromAmong("debug", "info", "warn", "error");
+
+        var command = new Command("serve", "Run the Vigil server: HTTP API, storage and (as configured) scraping, rules and alerting.")
+        {
+            listen, dataPath, configFile, retentionTime, retentionSize, lifecycle, logLevel,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!ListenAddress.TryParse(parse.GetValue(listen), out var address, out var listenError))
+            {
+                return Fail(error, $"--web.listen-address: {listenError}");
+            }
+            if (!PromDuration.TryParse(parse.GetValue(retentionTime), out var retention, out var durationError))
+            {
+                return Fail(error, $"--storage.tsdb.retention.time: {durationError}");
+            }
+            if (!ByteSize.TryParse(parse.GetValue(retentionSize), out var sizeBytes, out var sizeError))
+            {
+                return Fail(error, $"--storage.tsdb.retention.size: {sizeError}");
+            }
+            var options = new ServerOptions
+            {
+                ListenAddress = address,
+                DataPath = parse.GetValue(dataPath) ?? "data/",
+                ConfigFile = parse.GetValue(configFile),
+                RetentionTime = retention,
+                RetentionSizeBytes = sizeBytes,
+                EnableLifecycle = parse.GetValue(lifecycle),
+                LogLevel = parse.GetValue(logLevel) switch
+                {
+                    "debug" => LogLevel.Debug,
+                    "warn" => LogLevel.Warning,
+                    "error" => LogLevel.Error,
+                    _ => LogLevel.Information,
+                },
+            };
+
+            WebApplication app;
+            try
+            {
+                app = VigilHost.Build(options);
+            }
+            catch (StartupException e)
+            {
+                return Fail(error, e.Message);
+            }
+            await using (app.ConfigureAwait(false))
+            {
+                try
+                {
+                    await app.RunAsync().ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    // Kestrel reports a taken port as an IOException: say which flag to change.
+                    return Fail(error, $"cannot listen on {address} (--web.listen-address): {e.Message}");
+                }
+            }
+            _ = output;
+            _ = cancellationToken;
+            return VigilCommand.Ok;
+        });
+        return command;
+    }
+
+    private static int Fail(TextWriter error, string message)
+    {
+        error.WriteLine($"vigil: error: {message}");
+        return VigilCommand.Failed;
+    }
+}

@@ -1,0 +1,3 @@
+using Vigil.Cli;
+
+return await VigilCommand.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -1,0 +1,125 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Vigil.Instrumentation;
+
+namespace Vigil.Server.Hosting;
+
+/// <summary>
+/// Composes the <c>vigil serve</c> process: Kestrel on the listen address, logging, the data directory,
+/// the management endpoints, and Vigil's own <c>/metrics</c>. Later parts (storage, scraping, rules,
+/// alerting) are composed here, one environment pipeline each.
+/// </summary>
+public static class VigilHost
+{
+    /// <summary>The meter Vigil's own metrics are recorded on.</summary>
+    public const string MeterName = "Vigil";
+
+    /// <summary>
+    /// Builds the application. <paramref name="configure"/> lets tests swap the server (e.g. TestServer)
+    /// or add services before the app is built. Throws <see cref="StartupException"/> for bad options.
+    /// </summary>
+    public static WebApplication Build(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ConfigFile is { } configFile && !File.Exists(configFile))
+        {
+            throw new StartupException($"error loading config from \"{configFile}\" (--config.file): file not found");
+        }
+        var dataPath = DataDirectory.Prepare(options.DataPath);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "Vigil",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        // Kestrel's and hosting's own chatter stays at warning unless debugging.
+        builder.Logging.AddFilter("Microsoft", options.LogLevel <= LogLevel.Debug ? LogLevel.Debug : LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = options.ListenAddress;
+            if (address.IsAnyInterface)
+            {
+                kestrel.ListenAnyIP(address.Port);
+            }
+            else if (address.Host == "localhost")
+            {
+                kestrel.ListenLocalhost(address.Port);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(address.Host), address.Port);
+            }
+            kestrel.AddServerHeader = false;
+        });
+
+        builder.Services.AddLifecycle(options);
+        builder.Services.AddVigilMetrics();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil");
+        RegisterBuildInfo(app);
+
+        app.MapGet("/", () => Results.Text(LandingPage, "text/html; charset=utf-8"));
+        app.MapLifecycleEndpoints(options);
+        app.MapPrometheusScrapingEndpoint();
+
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+            log.LogInformation("Vigil {Version} listening on {Addresses}; data in {DataPath}; config {Config}",
+                BuildInfo.Version,
+                addresses is { Count: > 0 } ? string.Join(", ", addresses) : options.ListenAddress.ToString(),
+                dataPath,
+                options.ConfigFile ?? "(embedded defaults)");
+            app.Services.GetRequiredService<Readiness>().MarkReady();
+            log.LogInformation("Server is ready to receive web requests.");
+        });
+        lifetime.ApplicationStopping.Register(() => log.LogInformation("Stopping Vigil..."));
+        lifetime.ApplicationStopped.Register(() => log.LogInformation("See you next time!"));
+        return app;
+    }
+
+    private static void RegisterBuildInfo(WebApplication app)
+    {
+        var meter = app.Services.GetRequiredService<IMeterFactory>().Create(MeterName);
+        meter.CreateObservableGauge(
+            "vigil_build_info",
+            () => new Measurement<long>(1,
+                new KeyValuePair<string, object?>("version", BuildInfo.Version),
+                new KeyValuePair<string, object?>("revision", BuildInfo.Revision),
+                new KeyValuePair<string, object?>("dotnetversion", BuildInfo.RuntimeVersion)),
+            description: "A metric with a constant '1' value labeled by version, revision and .NET version from which Vigil was built.");
+    }
+
+    private const string LandingPage = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Vigil</title></head>
+        <body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 3em auto">
+        <h1>Vigil</h1>
+        <p>Metrics, rules, alerts and dashboards in one service.</p>
+        <ul>
+          <li><a href="/metrics">/metrics</a>: Vigil's own metrics</li>
+          <li><a href="/-/healthy">/-/healthy</a> and <a href="/-/ready">/-/ready</a></li>
+        </ul>
+        </body></html>
+        """;
+}
