@@ -3,7 +3,7 @@ using Vigil.Model;
 namespace Vigil.Storage;
 
 /// <summary>Opens queriers over a time range. Implemented by the TSDB, the in-memory store and fan-outs.</summary>
-public interface IQueryable
+public interface IQueryableStorage
 {
     /// <summary>A querier over samples with <paramref name="minTimeMs"/> ≤ t ≤ <paramref name="maxTimeMs"/>.</summary>
     IQuerier Querier(long minTimeMs, long maxTimeMs);

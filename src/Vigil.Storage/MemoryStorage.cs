@@ -7,7 +7,7 @@ namespace Vigil.Storage;
 /// per-sample rejection rules as the TSDB head (no out-of-order, duplicate timestamps only with
 /// the same value). For tests and tools, not for production volumes.
 /// </summary>
-public sealed class MemoryStorage : IAppendable, IQueryable
+public sealed class MemoryStorage : IAppendable, IQueryableStorage
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Labels, Entry> _byLabels = [];
