@@ -70,7 +70,12 @@ public sealed class ExpositionWriter
     public void WriteSample(string name, ReadOnlySpan<Label> labels, string? extraName, string? extraValue, double value, long? timestampMs = null, Exemplar? exemplar = null)
     {
         WriteString(name);
-        var any = !labels.IsEmpty || extraName is not null;
+        // __name__ is the metric name, not a label to print: a set holding only it gets no braces ("foo 1", not "foo{} 1").
+        var any = extraName is not null;
+        foreach (var l in labels)
+        {
+            any |= l.Name != Label.MetricName;
+        }
         if (any)
         {
             WriteByte((byte)'{');
