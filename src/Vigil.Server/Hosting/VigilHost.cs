@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Instrumentation;
+using Vigil.Server.Storage;
+using Vigil.Tsdb;
 
 namespace Vigil.Server.Hosting;
 
@@ -71,11 +73,26 @@ public static class VigilHost
 
         builder.Services.AddLifecycle(options);
         builder.Services.AddVigilMetrics();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => OpenStorage(dataPath, options, sp));
+        builder.Services.AddHostedService<TsdbMaintenance>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil");
         RegisterBuildInfo(app);
+        // Open the store now, before listening: a locked or corrupt data dir stops start-up with its reason.
+        try
+        {
+            var db = app.Services.GetRequiredService<TimeSeriesDb>();
+            TsdbMetrics.Register(app.Services.GetRequiredService<IMeterFactory>(), db);
+            log.LogInformation("TSDB started: {Blocks} blocks, {Series} series and {Samples} samples replayed from the WAL",
+                db.Blocks.Count, db.LastReplay.Series, db.LastReplay.Samples);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Vigil.Tsdb.Wal.CorruptionException or Vigil.Tsdb.Blocks.BlockFormatException)
+        {
+            throw new StartupException($"opening storage failed (--storage.tsdb.path=\"{options.DataPath}\"): {e.Message}", e);
+        }
 
         app.MapGet("/", () => Results.Text(LandingPage, "text/html; charset=utf-8"));
         app.MapLifecycleEndpoints(options);
@@ -96,6 +113,18 @@ public static class VigilHost
         lifetime.ApplicationStopping.Register(() => log.LogInformation("Stopping Vigil..."));
         lifetime.ApplicationStopped.Register(() => log.LogInformation("See you next time!"));
         return app;
+    }
+
+    private static TimeSeriesDb OpenStorage(string dataPath, ServerOptions options, IServiceProvider services)
+    {
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil.Tsdb");
+        return TimeSeriesDb.Open(dataPath, new TsdbOptions
+        {
+            RetentionTime = options.RetentionTime,
+            RetentionSizeBytes = options.RetentionSizeBytes,
+            TimeProvider = services.GetRequiredService<TimeProvider>(),
+            Warning = message => log.LogWarning("{Message}", message),
+        });
     }
 
     private static void RegisterBuildInfo(WebApplication app)

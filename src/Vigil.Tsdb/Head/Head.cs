@@ -36,6 +36,12 @@ public sealed class Head : IAppendable, IQueryableStorage
 
     internal MemPostings Postings { get; } = new();
 
+    /// <summary>
+    /// Isolation: a commit applies its samples under the write side, a querier snapshots under the read
+    /// side, so a reader sees each commit entirely or not at all. Logging to the WAL happens outside it.
+    /// </summary>
+    internal ReaderWriterLockSlim CommitLock { get; } = new(LockRecursionPolicy.NoRecursion);
+
     /// <summary>The number of series in the head (<c>prometheus_tsdb_head_series</c>).</summary>
     public int NumSeries => _byRef.Count;
 
@@ -143,6 +149,46 @@ public sealed class Head : IAppendable, IQueryableStorage
         return true;
     }
 
+    /// <summary>Makes appends older than <paramref name="minTime"/> out of bounds (before a range is persisted).</summary>
+    internal void RaiseMinValidTime(long minTime)
+    {
+        long current;
+        while (minTime > (current = Interlocked.Read(ref _minValidTime)) && Interlocked.CompareExchange(ref _minValidTime, minTime, current) != current)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The chunks of every series that lie in [<paramref name="minTime"/>, <paramref name="maxTime"/>), with
+    /// the series sorted in Prometheus's (UTF-8 byte) label order, ready for a block. Chunks never cross
+    /// a chunk-range boundary, so a range aligned to it takes whole chunks.
+    /// </summary>
+    internal List<Blocks.ChunkedSeries> ChunksInRange(long minTime, long maxTime)
+    {
+        var result = new List<Blocks.ChunkedSeries>();
+        var chunks = new List<HeadChunk>();
+        foreach (var series in _byRef.Values)
+        {
+            chunks.Clear();
+            lock (series.Lock)
+            {
+                series.CollectChunks(minTime, maxTime - 1, chunks);
+            }
+            if (chunks.Count == 0)
+            {
+                continue;
+            }
+            var encoded = new List<Blocks.EncodedChunk>(chunks.Count);
+            foreach (var c in chunks)
+            {
+                encoded.Add(new Blocks.EncodedChunk(c.MinTime, c.MaxTime, (byte)Chunks.ChunkEncoding.Xor, c.Data));
+            }
+            result.Add(new Blocks.ChunkedSeries(series.Labels, encoded));
+        }
+        result.Sort(static (a, b) => Blocks.Utf8Order.Compare(a.Labels, b.Labels));
+        return result;
+    }
+
     /// <summary>
     /// Drops every chunk that ends before <paramref name="minTime"/> (its range is now in a block),
     /// removes series left empty, and rejects later appends older than <paramref name="minTime"/>.
@@ -150,10 +196,7 @@ public sealed class Head : IAppendable, IQueryableStorage
     /// </summary>
     public IReadOnlyList<ulong> Truncate(long minTime)
     {
-        long current;
-        while (minTime > (current = Interlocked.Read(ref _minValidTime)) && Interlocked.CompareExchange(ref _minValidTime, minTime, current) != current)
-        {
-        }
+        RaiseMinValidTime(minTime);
         var removed = new List<(ulong, Labels)>();
         var newMin = long.MaxValue;
         lock (_createLock)

@@ -136,6 +136,19 @@ internal sealed class HeadAppender : IAppender
 
     private void Apply()
     {
+        _head.CommitLock.EnterWriteLock();
+        try
+        {
+            ApplyLocked();
+        }
+        finally
+        {
+            _head.CommitLock.ExitWriteLock();
+        }
+    }
+
+    private void ApplyLocked()
+    {
         long appended = 0, minT = long.MaxValue, maxT = long.MinValue;
         foreach (var (s, t, v) in _pending)
         {

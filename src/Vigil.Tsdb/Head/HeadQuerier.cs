@@ -12,6 +12,24 @@ internal sealed class HeadQuerier(Head head, long minTime, long maxTime) : IQuer
         var refs = head.Postings.PostingsForMatchers(matchers);
         var result = new List<ISeries>(refs.Length);
         var chunks = new List<HeadChunk>();
+        head.CommitLock.EnterReadLock();
+        try
+        {
+            Snapshot(refs, chunks, result);
+        }
+        finally
+        {
+            head.CommitLock.ExitReadLock();
+        }
+        if (sorted)
+        {
+            result.Sort(static (a, b) => a.Labels.CompareTo(b.Labels));
+        }
+        return new ListSeriesSet(result);
+    }
+
+    private void Snapshot(ulong[] refs, List<HeadChunk> chunks, List<ISeries> result)
+    {
         foreach (var r in refs)
         {
             var s = head.GetByRef(r);
@@ -29,11 +47,6 @@ internal sealed class HeadQuerier(Head head, long minTime, long maxTime) : IQuer
                 result.Add(new HeadSeries(s.Labels, [.. chunks], minTime, maxTime));
             }
         }
-        if (sorted)
-        {
-            result.Sort(static (a, b) => a.Labels.CompareTo(b.Labels));
-        }
-        return new ListSeriesSet(result);
     }
 
     public IReadOnlyList<string> LabelNames(IReadOnlyList<LabelMatcher> matchers)

@@ -7,11 +7,42 @@ namespace Vigil.Server.Tests.Hosting;
 public sealed class VigilHostTests
 {
     [Fact]
-    public async Task Creates_the_data_directory()
+    public async Task Creates_the_data_directory_with_the_tsdb_in_it()
     {
         await using var vigil = await TestVigil.StartAsync();
         Assert.True(Directory.Exists(vigil.DataPath));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(vigil.DataPath)); // the write probe is cleaned up
+        var entries = Directory.EnumerateFileSystemEntries(vigil.DataPath).Select(p => Path.GetFileName(p)!).Order().ToArray();
+        Assert.Equal(["lock", "wal"], entries); // and the write probe is cleaned up
+    }
+
+    [Fact]
+    public async Task A_data_directory_in_use_by_another_server_is_a_startup_error()
+    {
+        await using var first = await TestVigil.StartAsync();
+        var e = Assert.Throws<StartupException>(() => VigilHost.Build(new ServerOptions { DataPath = first.DataPath }));
+        Assert.Contains("opening storage failed", e.Message);
+        Assert.Contains("locked by another process", e.Message);
+    }
+
+    [Fact]
+    public async Task Samples_appended_before_a_restart_are_there_after_it()
+    {
+        using var dir = new TempDirectory();
+        var data = Path.Combine(dir.Path, "data");
+        var labels = Vigil.Model.Labels.Of("__name__", "up", "job", "x");
+        await using (var first = await TestVigil.StartAsync(_ => new ServerOptions { DataPath = data }))
+        {
+            var db = (Vigil.Tsdb.TimeSeriesDb)first.App.Services.GetService(typeof(Vigil.Tsdb.TimeSeriesDb))!;
+            var app = db.Appender();
+            var r = Vigil.Storage.SeriesRef.None;
+            app.Append(ref r, labels, 1000, 1);
+            app.Commit();
+        }
+        await using var second = await TestVigil.StartAsync(_ => new ServerOptions { DataPath = data });
+        var reopened = (Vigil.Tsdb.TimeSeriesDb)second.App.Services.GetService(typeof(Vigil.Tsdb.TimeSeriesDb))!;
+        Assert.Equal(1, reopened.LastReplay.Samples);
+        var metrics = await second.Client.GetStringAsync("/metrics");
+        Assert.Contains("prometheus_tsdb_head_series 1", metrics);
     }
 
     [Fact]
@@ -48,6 +79,8 @@ public sealed class VigilHostTests
         Assert.Contains("http_requests_total{", body);
         Assert.Contains("route=\"/-/healthy\"", body);
         Assert.Contains("process_start_time_seconds", body);
+        Assert.Contains("# TYPE prometheus_tsdb_head_samples_appended_total counter", body);
+        Assert.Contains("prometheus_tsdb_wal_corruptions_total 0", body);
     }
 
     [Fact]

@@ -1,0 +1,366 @@
+using Vigil.Storage;
+using Vigil.Tsdb.Blocks;
+using Vigil.Tsdb.IO;
+using Vigil.Tsdb.Wal;
+
+namespace Vigil.Tsdb;
+
+/// <summary>
+/// Vigil's durable time-series store over one data directory: an exclusive lock, the WAL, the head
+/// rebuilt from the WAL on open, and immutable blocks (Prometheus's format) cut from the head.
+/// Appends go to the head through the WAL; queries merge the blocks and the head.
+/// <see cref="Compact"/> persists old head ranges as blocks and checkpoints the WAL;
+/// <see cref="ApplyRetention"/> deletes blocks by age and total size.
+/// </summary>
+public sealed class TimeSeriesDb : IAppendable, IQueryableStorage, IDisposable
+{
+    private readonly DirectoryLock _lock;
+    private readonly WriteAheadLog _wal;
+    private readonly Lock _blocksLock = new();
+    private readonly Lock _compactLock = new();
+    private List<BlockReader> _blocks;
+    private bool _disposed;
+
+    private TimeSeriesDb(string directory, TsdbOptions options, DirectoryLock directoryLock, WriteAheadLog wal, Head head, ReplayStats replay, List<BlockReader> blocks)
+    {
+        Directory = directory;
+        Options = options;
+        _lock = directoryLock;
+        _wal = wal;
+        Head = head;
+        LastReplay = replay;
+        _blocks = blocks;
+    }
+
+    /// <summary>The persisted blocks, oldest first.</summary>
+    public IReadOnlyList<BlockMeta> Blocks
+    {
+        get
+        {
+            lock (_blocksLock)
+            {
+                return _blocks.ConvertAll(b => b.Meta);
+            }
+        }
+    }
+
+    /// <summary>Blocks written by compaction since open (<c>prometheus_tsdb_compactions_total</c>).</summary>
+    public long Compactions { get; private set; }
+
+    /// <summary>Blocks deleted by retention since open, by time (<c>prometheus_tsdb_time_retentions_total</c>) and size.</summary>
+    public (long ByTime, long BySize) RetentionDeletions { get; private set; }
+
+    /// <summary>The data directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>The options it was opened with.</summary>
+    public TsdbOptions Options { get; }
+
+    /// <summary>The in-memory head.</summary>
+    public Head Head { get; }
+
+    /// <summary>What the start-up replay found.</summary>
+    public ReplayStats LastReplay { get; }
+
+    /// <summary>The WAL (for self-metrics: corruptions repaired, failed writes and fsyncs).</summary>
+    public WriteAheadLog Wal => _wal;
+
+    /// <summary>
+    /// Opens (creating if needed) the store in <paramref name="directory"/>: takes the lock (failing if
+    /// another process holds it), replays the WAL into the head, repairing a torn tail.
+    /// </summary>
+    public static TimeSeriesDb Open(string directory, TsdbOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        options ??= new TsdbOptions();
+        System.IO.Directory.CreateDirectory(directory);
+        var directoryLock = DirectoryLock.Acquire(directory);
+        WriteAheadLog? wal = null;
+        List<BlockReader>? blocks = null;
+        try
+        {
+            wal = WriteAheadLog.Open(Path.Combine(directory, WriteAheadLog.DirectoryName), new WalOptions
+            {
+                SegmentSize = options.WalSegmentSize,
+                FsyncPolicy = options.WalFsync,
+                TimeProvider = options.TimeProvider,
+                Warning = options.Warning,
+            });
+            blocks = OpenBlocks(directory, options.Warning);
+            var head = new Head(options.Head, new WalHeadLog(wal));
+            var replay = Replay(wal, head, options.Warning);
+            if (blocks.Count > 0)
+            {
+                // What a block holds is not the head's any more (the WAL may still hold it until the next checkpoint).
+                head.Truncate(blocks[^1].Meta.MaxTime);
+            }
+            return new TimeSeriesDb(directory, options, directoryLock, wal, head, replay, blocks);
+        }
+        catch
+        {
+            foreach (var b in blocks ?? [])
+            {
+                b.Dispose();
+            }
+            wal?.Dispose();
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    private static List<BlockReader> OpenBlocks(string directory, Action<string>? warning)
+    {
+        var blocks = new List<BlockReader>();
+        foreach (var dir in System.IO.Directory.EnumerateDirectories(directory))
+        {
+            var name = Path.GetFileName(dir);
+            if (name.EndsWith(".tmp", StringComparison.Ordinal))
+            {
+                // A block write that never finished: nothing refers to it.
+                System.IO.Directory.Delete(dir, recursive: true);
+                continue;
+            }
+            if (!Ulid.TryParse(name, out _) || !File.Exists(Path.Combine(dir, BlockMeta.FileName)))
+            {
+                continue;
+            }
+            try
+            {
+                blocks.Add(BlockReader.Open(dir));
+            }
+            catch (BlockFormatException e)
+            {
+                // Refuse to start rather than answer queries with a silent hole in the data.
+                foreach (var b in blocks)
+                {
+                    b.Dispose();
+                }
+                throw new BlockFormatException($"cannot open block {dir}: {e.Message} (move the block away to start without it)", e);
+            }
+        }
+        blocks.Sort(static (a, b) => a.Meta.MinTime.CompareTo(b.Meta.MinTime));
+        _ = warning;
+        return blocks;
+    }
+
+    private static ReplayStats Replay(WriteAheadLog wal, Head head, Action<string>? warning)
+    {
+        long series = 0, samples = 0, unknownRefs = 0;
+        var seriesBuffer = new List<RefSeries>();
+        var samplesBuffer = new List<RefSample>();
+        using (var replay = wal.Replay())
+        {
+            while (replay.Next())
+            {
+                var record = replay.Record;
+                switch (WalRecord.TypeOf(record))
+                {
+                    case WalRecordType.Series:
+                        seriesBuffer.Clear();
+                        SeriesRecord.Decode(record, seriesBuffer);
+                        foreach (var s in seriesBuffer)
+                        {
+                            head.GetOrCreateWithRef(s.Ref, s.Labels);
+                            series++;
+                        }
+                        break;
+                    case WalRecordType.Samples:
+                        samplesBuffer.Clear();
+                        SamplesRecord.Decode(record, samplesBuffer);
+                        foreach (var s in samplesBuffer)
+                        {
+                            if (head.Replay(s))
+                            {
+                                samples++;
+                            }
+                            else
+                            {
+                                unknownRefs++;
+                            }
+                        }
+                        break;
+                }
+            }
+        }
+        if (unknownRefs > 0)
+        {
+            warning?.Invoke($"WAL replay: {unknownRefs} samples referenced series with no series record and were dropped");
+        }
+        return new ReplayStats(series, samples, unknownRefs, wal.RepairedCorruptions);
+    }
+
+    /// <inheritdoc/>
+    public IAppender Appender()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Head.Appender();
+    }
+
+    /// <inheritdoc/>
+    public IQuerier Querier(long minTimeMs, long maxTimeMs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var queriers = new List<IQuerier>();
+        lock (_blocksLock)
+        {
+            foreach (var b in _blocks)
+            {
+                // Block ranges are [min, max): max is exclusive.
+                if (b.Meta.MaxTime > minTimeMs && b.Meta.MinTime <= maxTimeMs)
+                {
+                    queriers.Add(b.Querier(minTimeMs, maxTimeMs));
+                }
+            }
+        }
+        queriers.Add(Head.Querier(minTimeMs, maxTimeMs));
+        return queriers.Count == 1 ? queriers[0] : new MergeQuerier(queriers);
+    }
+
+    /// <summary>
+    /// Persists the head's oldest block range while the head spans more than 1.5 ranges (Prometheus's
+    /// rule, so the newest data stays in memory): raises the head's lower bound, writes the block
+    /// atomically, drops those chunks from the head, then checkpoints the WAL up to the segment before
+    /// the current one. Returns the blocks written.
+    /// </summary>
+    public IReadOnlyList<BlockMeta> Compact()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var written = new List<BlockMeta>();
+        lock (_compactLock)
+        {
+            var range = Options.Head.ChunkRangeMs;
+            while (Head.MaxTime != long.MinValue && Head.MaxTime - Head.MinTime > range * 3 / 2)
+            {
+                var minT = Head.MinTime;
+                var start = (minT >= 0 ? minT / range : ((minT + 1) / range) - 1) * range;
+                var end = start + range;
+                Head.RaiseMinValidTime(end);
+                var series = Head.ChunksInRange(start, end);
+                if (series.Count > 0)
+                {
+                    var writer = new BlockWriter(Options.TimeProvider, Random.Shared);
+                    var meta = writer.Write(Directory, series, new BlockWriteOptions { MinTime = start, MaxTime = end });
+                    var reader = BlockReader.Open(Path.Combine(Directory, meta.Ulid.ToString()));
+                    lock (_blocksLock)
+                    {
+                        _blocks = [.. _blocks, reader];
+                        _blocks.Sort(static (a, b) => a.Meta.MinTime.CompareTo(b.Meta.MinTime));
+                    }
+                    written.Add(meta);
+                    Compactions++;
+                }
+                Head.Truncate(end);
+                CheckpointWal(end);
+            }
+        }
+        return written;
+    }
+
+    private void CheckpointWal(long keepFrom)
+    {
+        var segments = WalDirectory.ListSegments(PhysicalFileSystem.Instance, _wal.Directory);
+        var last = _wal.NextSegment() - 1;
+        if (segments.Count == 0 || segments[0].Index > last)
+        {
+            return;
+        }
+        Checkpoint.Create(_wal, segments[0].Index, last, r => Head.GetByRef(r) is not null, keepFrom);
+    }
+
+    /// <summary>
+    /// Deletes blocks past retention: by time, every block whose end is older than the newest block's end
+    /// minus <see cref="TsdbOptions.RetentionTime"/>; by size, the oldest blocks while all blocks together
+    /// exceed <see cref="TsdbOptions.RetentionSizeBytes"/>. Returns the deleted blocks.
+    /// </summary>
+    public IReadOnlyList<BlockMeta> ApplyRetention()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var deleted = new List<BlockMeta>();
+        List<BlockReader> doomed;
+        long byTime = 0, bySize = 0;
+        lock (_blocksLock)
+        {
+            if (_blocks.Count == 0)
+            {
+                return deleted;
+            }
+            var keep = new List<BlockReader>(_blocks);
+            doomed = [];
+            if (Options.RetentionTime > TimeSpan.Zero)
+            {
+                var cutoff = _blocks[^1].Meta.MaxTime - (long)Options.RetentionTime.TotalMilliseconds;
+                foreach (var b in _blocks)
+                {
+                    if (b.Meta.MaxTime <= cutoff)
+                    {
+                        doomed.Add(b);
+                        keep.Remove(b);
+                        byTime++;
+                    }
+                }
+            }
+            if (Options.RetentionSizeBytes > 0)
+            {
+                var sizes = keep.ToDictionary(b => b, b => DirectorySize(Path.Combine(Directory, b.Meta.Ulid.ToString())));
+                var total = sizes.Values.Sum();
+                while (keep.Count > 0 && total > Options.RetentionSizeBytes)
+                {
+                    total -= sizes[keep[0]];
+                    doomed.Add(keep[0]);
+                    keep.RemoveAt(0);
+                    bySize++;
+                }
+            }
+            _blocks = keep;
+        }
+        foreach (var b in doomed)
+        {
+            var dir = Path.Combine(Directory, b.Meta.Ulid.ToString());
+            b.Dispose();
+            // Rename first so a crash mid-delete leaves a .tmp directory that the next open removes.
+            var trash = dir + ".tmp";
+            System.IO.Directory.Move(dir, trash);
+            System.IO.Directory.Delete(trash, recursive: true);
+            deleted.Add(b.Meta);
+        }
+        RetentionDeletions = (RetentionDeletions.ByTime + byTime, RetentionDeletions.BySize + bySize);
+        return deleted;
+    }
+
+    private static long DirectorySize(string dir)
+    {
+        long total = 0;
+        foreach (var f in System.IO.Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+        {
+            total += new FileInfo(f).Length;
+        }
+        return total;
+    }
+
+    /// <summary>Closes the WAL (flushing it) and releases the lock.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        lock (_blocksLock)
+        {
+            foreach (var b in _blocks)
+            {
+                b.Dispose();
+            }
+            _blocks = [];
+        }
+        _wal.Dispose();
+        _lock.Dispose();
+    }
+}
+
+/// <summary>What a WAL replay restored.</summary>
+/// <param name="Series">Series records applied.</param>
+/// <param name="Samples">Samples applied.</param>
+/// <param name="UnknownRefSamples">Samples dropped because their series record was missing.</param>
+/// <param name="RepairedCorruptions">Torn or corrupt tails truncated during the replay.</param>
+public sealed record ReplayStats(long Series, long Samples, long UnknownRefSamples, long RepairedCorruptions);
