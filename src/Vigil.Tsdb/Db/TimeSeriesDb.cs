@@ -19,6 +19,7 @@ public sealed class TimeSeriesDb : IAppendable, IQueryableStorage, IDisposable
     private readonly Lock _blocksLock = new();
     private readonly Lock _compactLock = new();
     private List<BlockReader> _blocks;
+    private readonly List<BlockReader> _retired = [];
     private bool _disposed;
 
     private TimeSeriesDb(string directory, TsdbOptions options, DirectoryLock directoryLock, WriteAheadLog wal, Head head, ReplayStats replay, List<BlockReader> blocks)
@@ -316,7 +317,12 @@ public sealed class TimeSeriesDb : IAppendable, IQueryableStorage, IDisposable
         foreach (var b in doomed)
         {
             var dir = Path.Combine(Directory, b.Meta.Ulid.ToString());
-            b.Dispose();
+            // A query may still read this block's mapped files: keep the reader open until the store
+            // closes (on Linux the mapping outlives the unlinked files), so no reader ever touches unmapped memory.
+            lock (_blocksLock)
+            {
+                _retired.Add(b);
+            }
             // Rename first so a crash mid-delete leaves a .tmp directory that the next open removes.
             var trash = dir + ".tmp";
             System.IO.Directory.Move(dir, trash);
@@ -347,11 +353,12 @@ public sealed class TimeSeriesDb : IAppendable, IQueryableStorage, IDisposable
         _disposed = true;
         lock (_blocksLock)
         {
-            foreach (var b in _blocks)
+            foreach (var b in _blocks.Concat(_retired))
             {
                 b.Dispose();
             }
             _blocks = [];
+            _retired.Clear();
         }
         _wal.Dispose();
         _lock.Dispose();
