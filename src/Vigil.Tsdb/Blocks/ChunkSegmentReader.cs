@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
+using Vigil.Tsdb.IO;
+
 namespace Vigil.Tsdb.Blocks;
 
 /// <summary>
@@ -117,7 +119,7 @@ public sealed class ChunkSegmentReader : IDisposable
         }
         var covered = file.Span(encodingAt, 1 + (int)dataLength);
         var stored = BinaryPrimitives.ReadUInt32BigEndian(file.Span(end - 4, 4));
-        var computed = Crc32Castagnoli.Compute(covered);
+        var computed = Crc32C.Compute(covered);
         if (stored != computed)
         {
             error = new BlockFormatError(file.Path, "chunk", offset, $"CRC32C mismatch: stored {stored:x8}, computed {computed:x8}");

@@ -62,7 +62,7 @@ public sealed class ChunkSegmentWriter : IDisposable
         file.Write(data);
         // tsdb/docs/format/chunks.md: the CRC32 covers the encoding byte and the data.
         Span<byte> encodingByte = [encoding];
-        var crc = Crc32Castagnoli.Append(Crc32Castagnoli.Compute(encodingByte), data);
+        var crc = Crc32C.Append(Crc32C.Compute(encodingByte), data);
         Span<byte> sum = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(sum, crc);
         file.Write(sum);

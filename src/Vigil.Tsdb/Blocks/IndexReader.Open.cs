@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 
+using Vigil.Tsdb.IO;
+
 namespace Vigil.Tsdb.Blocks;
 
 /// <summary>Opening (header, TOC, symbols, postings offset table) and full verification.</summary>
@@ -29,7 +31,7 @@ public sealed partial class IndexReader
         var tocStart = file.Length - IndexFormat.TocSize;
         var tocBytes = file.Span(tocStart, IndexFormat.TocSize);
         var storedCrc = BinaryPrimitives.ReadUInt32BigEndian(tocBytes[48..]);
-        var computedCrc = Crc32Castagnoli.Compute(tocBytes[..48]);
+        var computedCrc = Crc32C.Compute(tocBytes[..48]);
         if (storedCrc != computedCrc)
         {
             Throw(file, TocSection, tocStart, $"CRC32C mismatch: stored {storedCrc:x8}, computed {computedCrc:x8} (a truncated file ends here too)");

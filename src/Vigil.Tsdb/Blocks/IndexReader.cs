@@ -3,6 +3,8 @@ using System.Diagnostics.CodeAnalysis;
 using Vigil.Model;
 using Vigil.Tsdb.Index;
 
+using Vigil.Tsdb.IO;
+
 namespace Vigil.Tsdb.Blocks;
 
 /// <summary>
@@ -315,7 +317,7 @@ public sealed partial class IndexReader : IDisposable
         }
         var bytes = file.Span(contentStart, (int)length);
         var stored = BinaryPrimitives.ReadUInt32BigEndian(file.Span(end - 4, 4));
-        var computed = Crc32Castagnoli.Compute(bytes);
+        var computed = Crc32C.Compute(bytes);
         if (stored != computed)
         {
             error = new BlockFormatError(file.Path, section, offset, $"CRC32C mismatch: stored {stored:x8}, computed {computed:x8}");

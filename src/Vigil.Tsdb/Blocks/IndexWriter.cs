@@ -226,7 +226,7 @@ public sealed class IndexWriter : IDisposable
         _buffer.PutBE64(_toc.LabelIndicesTable);
         _buffer.PutBE64(_toc.Postings);
         _buffer.PutBE64(_toc.PostingsTable);
-        _buffer.PutBE32(Crc32Castagnoli.Compute(_buffer.WrittenSpan));
+        _buffer.PutBE32(Crc32C.Compute(_buffer.WrittenSpan));
         _file.Write(_buffer.WrittenSpan);
 
         _file.Sync();
@@ -275,7 +275,7 @@ public sealed class IndexWriter : IDisposable
     {
         var contentLength = _buffer.Length - 4;
         _buffer.PatchBE32(0, (uint)contentLength);
-        _buffer.PutBE32(Crc32Castagnoli.Compute(_buffer.WrittenSpan[4..]));
+        _buffer.PutBE32(Crc32C.Compute(_buffer.WrittenSpan[4..]));
         _file.Write(_buffer.WrittenSpan);
     }
 
@@ -284,7 +284,7 @@ public sealed class IndexWriter : IDisposable
     {
         Span<byte> prefix = stackalloc byte[Varint.MaxLength];
         var n = Varint.WriteUvarint(prefix, (ulong)_buffer.Length);
-        var crc = Crc32Castagnoli.Compute(_buffer.WrittenSpan);
+        var crc = Crc32C.Compute(_buffer.WrittenSpan);
         _buffer.PutBE32(crc);
         _file.Write(prefix[..n]);
         _file.Write(_buffer.WrittenSpan);

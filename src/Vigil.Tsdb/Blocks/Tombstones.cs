@@ -107,7 +107,7 @@ public sealed class Tombstones
         }
         var entries = file[HeaderSize..^CrcSize];
         var stored = BinaryPrimitives.ReadUInt32BigEndian(file[^CrcSize..]);
-        var computed = Crc32Castagnoli.Compute(entries);
+        var computed = Crc32C.Compute(entries);
         if (stored != computed)
         {
             throw new BlockFormatException(path, Section, file.Length - CrcSize, $"CRC32C mismatch: stored {stored:x8}, computed {computed:x8}");
@@ -144,7 +144,7 @@ public sealed class Tombstones
                 buffer.PutVarint(iv.MaxTime);
             }
         }
-        buffer.PutBE32(Crc32Castagnoli.Compute(buffer.WrittenSpan[HeaderSize..]));
+        buffer.PutBE32(Crc32C.Compute(buffer.WrittenSpan[HeaderSize..]));
         return buffer.WrittenSpan.ToArray();
     }
 

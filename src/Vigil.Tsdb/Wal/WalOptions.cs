@@ -5,7 +5,7 @@ namespace Vigil.Tsdb.Wal;
 /// <summary>When <see cref="WriteAheadLog.Log(ReadOnlySpan{byte})"/> fsyncs the active segment.</summary>
 public enum FsyncPolicy
 {
-    /// <summary>After every batch: a returned <c>Log</c> means the batch is on stable storage.</summary>
+    /// <summary>After every batch (and of the closed segment at a cut): a returned <c>Log</c> means the batch is on stable storage.</summary>
     Always = 0,
 
     /// <summary>

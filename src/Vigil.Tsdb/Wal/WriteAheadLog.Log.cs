@@ -76,7 +76,7 @@ public sealed partial class WriteAheadLog
     }
 
     /// <summary>
-    /// Finishes the active segment (padded; fsynced under <see cref="FsyncPolicy.Interval"/>) and starts the next, so every record logged so far is
+    /// Finishes the active segment (padded, and fsynced unless <see cref="FsyncPolicy.Never"/>) and starts the next, so every record logged so far is
     /// in segments before <see cref="CurrentSegment"/> (checkpointing needs that). Returns the new current
     /// segment; does nothing when the active segment is still empty.
     /// </summary>
@@ -233,10 +233,10 @@ public sealed partial class WriteAheadLog
         {
             FlushPage(clear: true);
         }
-        // Under Interval the closed segment's last batches may be unsynced, and no later interval fsync
-        // reaches them: sync now. Under Always every batch already is (the padding needs no durability);
-        // under Never nothing is promised.
-        if (_options.FsyncPolicy == FsyncPolicy.Interval)
+        // The closed segment may hold unsynced records that no later fsync of the new segment reaches: under
+        // Always the earlier records of the batch being written, under Interval the batches since the last
+        // interval. Under Never nothing is promised.
+        if (_options.FsyncPolicy != FsyncPolicy.Never)
         {
             SyncSegment();
         }

@@ -184,6 +184,17 @@ public sealed class WalLogTests
     }
 
     [Fact]
+    public void Always_also_fsyncs_the_segment_a_batch_leaves_when_it_cuts()
+    {
+        var faults = new FileFaults();
+        using var wal = WriteAheadLog.Open(WalKit.MemoryWal, WalKit.Options(new FaultInjectingFileSystem(new InMemoryFileSystem(), faults), segmentPages: 2));
+        // The first record fills most of segment 0; the second needs segment 1. Both must be durable on return.
+        wal.Log(WalKit.Record(0, 40_000), WalKit.Record(1, 40_000));
+        Assert.Equal(1, wal.CurrentSegment);
+        Assert.Equal(2, wal.Fsyncs);
+    }
+
+    [Fact]
     public void Interval_fsyncs_when_the_injected_clock_says_the_interval_passed()
     {
         var clock = new ManualClock();
