@@ -21,6 +21,7 @@ public static class VigilCommand
         {
             ServeCommand.Create(output, error),
             VersionCommand.Create(output),
+            TsdbCommand.Create(output, error),
         };
         return root;
     }

@@ -129,34 +129,9 @@ public sealed class MemoryStorage : IAppendable, IQueryableStorage
             return new ListSeriesSet(result);
         }
 
-        public IReadOnlyList<string> LabelNames(IReadOnlyList<LabelMatcher> matchers)
-        {
-            var names = new SortedSet<string>(StringComparer.Ordinal);
-            var set = Select(false, matchers);
-            while (set.Next())
-            {
-                foreach (var l in set.At().Labels)
-                {
-                    names.Add(l.Name);
-                }
-            }
-            return [.. names];
-        }
+        public IReadOnlyList<string> LabelNames(IReadOnlyList<LabelMatcher> matchers) => SeriesSetLabels.Names(Select(false, matchers));
 
-        public IReadOnlyList<string> LabelValues(string name, IReadOnlyList<LabelMatcher> matchers)
-        {
-            var values = new SortedSet<string>(StringComparer.Ordinal);
-            var set = Select(false, matchers);
-            while (set.Next())
-            {
-                var v = set.At().Labels.Get(name);
-                if (v.Length > 0)
-                {
-                    values.Add(v);
-                }
-            }
-            return [.. values];
-        }
+        public IReadOnlyList<string> LabelValues(string name, IReadOnlyList<LabelMatcher> matchers) => SeriesSetLabels.Values(Select(false, matchers), name);
 
         public void Dispose()
         {

@@ -33,33 +33,7 @@ internal static class GoQuote
                 continue;
             }
             bytes = bytes[consumed..];
-            switch (rune.Value)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append(@"\\"); break;
-                case '\n': sb.Append(@"\n"); break;
-                case '\t': sb.Append(@"\t"); break;
-                case '\r': sb.Append(@"\r"); break;
-                case '\a': sb.Append(@"\a"); break;
-                case '\b': sb.Append(@"\b"); break;
-                case '\f': sb.Append(@"\f"); break;
-                case '\v': sb.Append(@"\v"); break;
-                default:
-                    if (rune.Value < 0x20 || rune.Value == 0x7f)
-                    {
-                        sb.Append(@"\x").Append(rune.Value.ToString("x2", CultureInfo.InvariantCulture));
-                    }
-                    else if (Rune.IsControl(rune) || rune.Value == 0xFEFF)
-                    {
-                        sb.Append(rune.Value > 0xFFFF ? @"\U" : @"\u")
-                          .Append(rune.Value.ToString(rune.Value > 0xFFFF ? "x8" : "x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(rune.ToString());
-                    }
-                    break;
-            }
+            AppendEscaped(sb, rune);
         }
         sb.Append('"');
         if (cut)
@@ -67,5 +41,37 @@ internal static class GoQuote
             sb.Append("...");
         }
         return sb.ToString();
+    }
+
+    /// <summary>Appends one rune as Go's <c>strconv.Quote</c> writes it inside the quotes.</summary>
+    public static void AppendEscaped(StringBuilder sb, Rune rune)
+    {
+        switch (rune.Value)
+        {
+            case '"': sb.Append("\\\""); break;
+            case '\\': sb.Append(@"\\"); break;
+            case '\n': sb.Append(@"\n"); break;
+            case '\t': sb.Append(@"\t"); break;
+            case '\r': sb.Append(@"\r"); break;
+            case '\a': sb.Append(@"\a"); break;
+            case '\b': sb.Append(@"\b"); break;
+            case '\f': sb.Append(@"\f"); break;
+            case '\v': sb.Append(@"\v"); break;
+            default:
+                if (rune.Value < 0x20 || rune.Value == 0x7f)
+                {
+                    sb.Append(@"\x").Append(rune.Value.ToString("x2", CultureInfo.InvariantCulture));
+                }
+                else if (Rune.IsControl(rune) || rune.Value == 0xFEFF)
+                {
+                    sb.Append(rune.Value > 0xFFFF ? @"\U" : @"\u")
+                      .Append(rune.Value.ToString(rune.Value > 0xFFFF ? "x8" : "x4", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    sb.Append(rune.ToString());
+                }
+                break;
+        }
     }
 }

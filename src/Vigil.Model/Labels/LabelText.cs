@@ -13,32 +13,7 @@ public static class LabelText
         sb.Append('"');
         foreach (var rune in value.EnumerateRunes())
         {
-            switch (rune.Value)
-            {
-                case '\\': sb.Append(@"\\"); break;
-                case '"': sb.Append("\\\""); break;
-                case '\n': sb.Append(@"\n"); break;
-                case '\t': sb.Append(@"\t"); break;
-                case '\r': sb.Append(@"\r"); break;
-                case '\a': sb.Append(@"\a"); break;
-                case '\b': sb.Append(@"\b"); break;
-                case '\f': sb.Append(@"\f"); break;
-                case '\v': sb.Append(@"\v"); break;
-                default:
-                    if (rune.Value < 0x20 || rune.Value == 0x7f)
-                    {
-                        sb.Append(@"\x").Append(rune.Value.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-                    }
-                    else if (rune.Value == 0xFFFD)
-                    {
-                        sb.Append(@"\ufffd");
-                    }
-                    else
-                    {
-                        sb.Append(rune.ToString());
-                    }
-                    break;
-            }
+            Exposition.GoQuote.AppendEscaped(sb, rune);
         }
         return sb.Append('"').ToString();
     }

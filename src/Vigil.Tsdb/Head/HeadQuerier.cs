@@ -55,16 +55,7 @@ internal sealed class HeadQuerier(Head head, long minTime, long maxTime) : IQuer
         {
             return head.Postings.LabelNames();
         }
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        var set = Select(false, matchers);
-        while (set.Next())
-        {
-            foreach (var l in set.At().Labels)
-            {
-                names.Add(l.Name);
-            }
-        }
-        return [.. names];
+        return SeriesSetLabels.Names(Select(false, matchers));
     }
 
     public IReadOnlyList<string> LabelValues(string name, IReadOnlyList<LabelMatcher> matchers)
@@ -73,17 +64,7 @@ internal sealed class HeadQuerier(Head head, long minTime, long maxTime) : IQuer
         {
             return head.Postings.LabelValues(name);
         }
-        var values = new SortedSet<string>(StringComparer.Ordinal);
-        var set = Select(false, matchers);
-        while (set.Next())
-        {
-            var v = set.At().Labels.Get(name);
-            if (v.Length > 0)
-            {
-                values.Add(v);
-            }
-        }
-        return [.. values];
+        return SeriesSetLabels.Values(Select(false, matchers), name);
     }
 
     public void Dispose()
