@@ -333,6 +333,51 @@ public sealed class TimeSeriesDb : IAppendable, IQueryableStorage, IDisposable
         return deleted;
     }
 
+    /// <summary>
+    /// Writes a consistent copy of the store into <paramref name="targetDirectory"/> (which must not
+    /// exist) for backup, as Prometheus's snapshot does: every block hard-linked (no data copied; blocks
+    /// are immutable), and when <paramref name="withHead"/> the head's samples written as one more block.
+    /// Returns the block directories the snapshot holds.
+    /// </summary>
+    public IReadOnlyList<string> Snapshot(string targetDirectory, bool withHead = true)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentException.ThrowIfNullOrEmpty(targetDirectory);
+        if (System.IO.Directory.Exists(targetDirectory))
+        {
+            throw new IOException($"snapshot directory \"{targetDirectory}\" already exists");
+        }
+        System.IO.Directory.CreateDirectory(targetDirectory);
+        var result = new List<string>();
+        List<BlockReader> blocks;
+        lock (_blocksLock)
+        {
+            blocks = [.. _blocks];
+        }
+        foreach (var b in blocks)
+        {
+            var source = Path.Combine(Directory, b.Meta.Ulid.ToString());
+            var target = Path.Combine(targetDirectory, b.Meta.Ulid.ToString());
+            foreach (var file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+            {
+                var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                HardLink.Create(file, destination);
+            }
+            result.Add(target);
+        }
+        if (withHead && Head.MaxTime != long.MinValue)
+        {
+            var series = Head.ChunksInRange(Head.MinTime, Head.MaxTime + 1);
+            if (series.Count > 0)
+            {
+                var meta = new BlockWriter(Options.TimeProvider, Random.Shared).Write(targetDirectory, series);
+                result.Add(Path.Combine(targetDirectory, meta.Ulid.ToString()));
+            }
+        }
+        return result;
+    }
+
     private static long DirectorySize(string dir)
     {
         long total = 0;

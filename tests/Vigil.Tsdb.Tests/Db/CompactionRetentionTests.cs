@@ -166,3 +166,39 @@ public sealed class CompactionRetentionTests
         Assert.All(rows, row => Assert.Contains("120", row)); // 60 samples × 2 series
     }
 }
+
+public sealed class SnapshotTests
+{
+    private const long Range = 60_000;
+    private static readonly Labels s_a = Labels.Of("__name__", "m", "i", "a");
+
+    [Fact]
+    public void Snapshot_hard_links_blocks_and_writes_the_head_and_opens_as_a_store()
+    {
+        using var dir = new TempDirectory();
+        var options = new TsdbOptions { Head = new HeadOptions { ChunkRangeMs = Range }, RetentionTime = TimeSpan.Zero };
+        var snapshot = dir.File("snap");
+        using (var db = TimeSeriesDb.Open(dir.File("db"), options))
+        {
+            var r = SeriesRef.None;
+            for (long t = 0; t < 4 * Range; t += 1000)
+            {
+                var app = db.Appender();
+                app.Append(ref r, s_a, t, t);
+                app.Commit();
+            }
+            db.Compact();
+            Assert.Equal(3, db.Blocks.Count);
+
+            var blocks = db.Snapshot(snapshot);
+
+            Assert.Equal(4, blocks.Count); // three blocks + the head
+            var original = Path.Combine(dir.File("db"), db.Blocks[0].Ulid.ToString(), "index");
+            var linked = Path.Combine(snapshot, db.Blocks[0].Ulid.ToString(), "index");
+            Assert.Equal(File.ReadAllBytes(original), File.ReadAllBytes(linked));
+            Assert.Throws<IOException>(() => db.Snapshot(snapshot)); // never overwrites
+        }
+        using var restored = TimeSeriesDb.Open(snapshot, options);
+        Assert.Equal(Enumerable.Range(0, 240).Select(i => i * 1000L), HeadTests.ReadAll(restored)[s_a].Select(s => s.TimestampMs));
+    }
+}
