@@ -253,8 +253,94 @@ public sealed class TimeSeriesDb : IAppendable, IQueryableStorage, IDisposable
                 Head.Truncate(end);
                 CheckpointWal(end);
             }
+            while (Options.MergeBlocks && MergeBlocks() is { } merged)
+            {
+                written.Add(merged);
+                Compactions++;
+            }
         }
         return written;
+    }
+
+    /// <summary>
+    /// Merges the blocks of one complete, aligned window of three times the block range (6h for 2h
+    /// blocks; Prometheus's first level) into one block of the next level, then retires the sources.
+    /// A window is complete once the head starts after it, so no block can still land in it. Windows
+    /// with tombstones are left alone (merging would have to rewrite chunks). Returns the new block.
+    /// </summary>
+    private BlockMeta? MergeBlocks()
+    {
+        var window = Options.Head.ChunkRangeMs * 3;
+        List<BlockReader> blocks;
+        lock (_blocksLock)
+        {
+            blocks = [.. _blocks];
+        }
+        var limit = Math.Min(Head.MinTime, Head.MinValidTime == long.MinValue ? long.MaxValue : Head.MinValidTime);
+        foreach (var group in blocks.GroupBy(b => FloorDiv(b.Meta.MinTime, window)))
+        {
+            var start = group.Key * window;
+            var members = group.Where(b => b.Meta.MaxTime <= start + window).ToList();
+            if (members.Count < 2 || start + window > limit || members.Any(b => b.Tombstones.SeriesRefs.Any()))
+            {
+                continue;
+            }
+            var merged = new Dictionary<Model.Labels, List<EncodedChunk>>();
+            foreach (var b in members)
+            {
+                foreach (var r in b.Index.AllPostings())
+                {
+                    var series = b.Index.Series(r);
+                    if (!merged.TryGetValue(series.Labels, out var chunks))
+                    {
+                        merged[series.Labels] = chunks = [];
+                    }
+                    foreach (var c in series.Chunks)
+                    {
+                        var data = b.Chunks.Read(c.Ref);
+                        chunks.Add(new EncodedChunk(c.MinTime, c.MaxTime, data.Encoding, data.Data.ToArray()));
+                    }
+                }
+            }
+            var input = merged.Select(kv =>
+            {
+                kv.Value.Sort(static (x, y) => x.MinTime.CompareTo(y.MinTime));
+                return new ChunkedSeries(kv.Key, kv.Value);
+            }).ToList();
+            input.Sort(static (x, y) => Utf8Order.Compare(x.Labels, y.Labels));
+            var meta = new BlockWriter(Options.TimeProvider, Random.Shared).Write(Directory, input, new BlockWriteOptions
+            {
+                MinTime = members.Min(b => b.Meta.MinTime),
+                MaxTime = members.Max(b => b.Meta.MaxTime),
+                CompactionLevel = members.Max(b => b.Meta.Compaction.Level) + 1,
+                Sources = [.. members.SelectMany(b => b.Meta.Compaction.Sources ?? [b.Meta.Ulid]).Distinct().OrderBy(u => u.ToString(), StringComparer.Ordinal)],
+                Parents = [.. members.Select(b => new BlockDescription { Ulid = b.Meta.Ulid, MinTime = b.Meta.MinTime, MaxTime = b.Meta.MaxTime })],
+            });
+            var reader = BlockReader.Open(Path.Combine(Directory, meta.Ulid.ToString()));
+            lock (_blocksLock)
+            {
+                _blocks = [.. _blocks.Except(members), reader];
+                _blocks.Sort(static (a, b) => a.Meta.MinTime.CompareTo(b.Meta.MinTime));
+                _retired.AddRange(members);
+            }
+            foreach (var b in members)
+            {
+                DeleteBlockDirectory(b);
+            }
+            return meta;
+        }
+        return null;
+    }
+
+    private static long FloorDiv(long a, long b) => (a >= 0 ? a : a - b + 1) / b;
+
+    private void DeleteBlockDirectory(BlockReader block)
+    {
+        var dir = Path.Combine(Directory, block.Meta.Ulid.ToString());
+        // Rename first so a crash mid-delete leaves a .tmp directory that the next open removes.
+        var trash = dir + ".tmp";
+        System.IO.Directory.Move(dir, trash);
+        System.IO.Directory.Delete(trash, recursive: true);
     }
 
     private void CheckpointWal(long keepFrom)
@@ -316,17 +402,13 @@ public sealed class TimeSeriesDb : IAppendable, IQueryableStorage, IDisposable
         }
         foreach (var b in doomed)
         {
-            var dir = Path.Combine(Directory, b.Meta.Ulid.ToString());
             // A query may still read this block's mapped files: keep the reader open until the store
             // closes (on Linux the mapping outlives the unlinked files), so no reader ever touches unmapped memory.
             lock (_blocksLock)
             {
                 _retired.Add(b);
             }
-            // Rename first so a crash mid-delete leaves a .tmp directory that the next open removes.
-            var trash = dir + ".tmp";
-            System.IO.Directory.Move(dir, trash);
-            System.IO.Directory.Delete(trash, recursive: true);
+            DeleteBlockDirectory(b);
             deleted.Add(b.Meta);
         }
         RetentionDeletions = (RetentionDeletions.ByTime + byTime, RetentionDeletions.BySize + bySize);

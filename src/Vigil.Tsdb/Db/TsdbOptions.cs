@@ -11,6 +11,9 @@ public sealed record TsdbOptions
     /// <summary>The most bytes of blocks to keep, oldest deleted first; 0 means no limit.</summary>
     public long RetentionSizeBytes { get; init; }
 
+    /// <summary>Whether compaction also merges complete windows of level-1 blocks into larger blocks (default on).</summary>
+    public bool MergeBlocks { get; init; } = true;
+
     /// <summary>The head's tuning (chunk range = the smallest block range, 2h by default).</summary>
     public HeadOptions Head { get; init; } = new();
 

@@ -1,6 +1,7 @@
 using Vigil.Model;
 using Vigil.Storage;
 using Vigil.Testing;
+using Vigil.Tsdb.Blocks;
 using Vigil.Tsdb.Tests.Head;
 
 namespace Vigil.Tsdb.Tests.Db;
@@ -11,8 +12,9 @@ public sealed class CompactionRetentionTests
     private static readonly Labels s_a = Labels.Of("__name__", "m", "i", "a");
     private static readonly Labels s_b = Labels.Of("__name__", "m", "i", "b");
 
-    private static TsdbOptions Options(TimeSpan? retention = null, long size = 0) => new()
+    private static TsdbOptions Options(TimeSpan? retention = null, long size = 0, bool merge = false) => new()
     {
+        MergeBlocks = merge,
         Head = new HeadOptions { ChunkRangeMs = Range },
         RetentionTime = retention ?? TimeSpan.Zero,
         RetentionSizeBytes = size,
@@ -78,6 +80,34 @@ public sealed class CompactionRetentionTests
             var only = HeadTests.ReadAll(db, 170_000, 190_000, LabelMatcher.Create(LabelMatchType.Equal, "i", "a"));
             Assert.Equal(Enumerable.Range(170, 21).Select(i => i * 1000L), Assert.Single(only).Value.Select(s => s.TimestampMs));
         }
+    }
+
+    [Fact]
+    public void Complete_windows_of_blocks_merge_into_a_higher_level_block()
+    {
+        using var dir = new TempDirectory();
+        Ulid[] sources;
+        using (var db = TimeSeriesDb.Open(dir.Path, Options(merge: true)))
+        {
+            Fill(db, 0, 5 * Range);
+            var written = db.Compact();
+
+            // Level 1: [0,1m) [1m,2m) [2m,3m) [3m,4m); the head starts at 4m, so the window [0,3m) is complete.
+            var merged = written[^1];
+            Assert.Equal((0L, 3 * Range, 2), (merged.MinTime, merged.MaxTime, merged.Compaction.Level));
+            Assert.Equal(3, merged.Compaction.Sources!.Count);
+            Assert.Equal(3, merged.Compaction.Parents!.Count);
+            Assert.Equal(2UL, merged.Stats.NumSeries);
+            Assert.Equal(360UL, merged.Stats.NumSamples);
+            Assert.Equal([(0L, 2), (3 * Range, 1)], db.Blocks.Select(b => (b.MinTime, b.Compaction.Level)));
+            sources = [.. merged.Compaction.Sources!];
+            Assert.Equal(Enumerable.Range(0, 300).Select(i => i * 1000L), HeadTests.ReadAll(db)[s_a].Select(s => s.TimestampMs));
+        }
+        // Only the merged and the newest level-1 block remain on disk.
+        Assert.Equal(2, Directory.EnumerateDirectories(dir.Path).Count(d => Path.GetFileName(d).Length == 26));
+        Assert.All(sources, u => Assert.False(Directory.Exists(Path.Combine(dir.Path, u.ToString()))));
+        using var reopened = TimeSeriesDb.Open(dir.Path, Options(merge: true));
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => i * -1000.0), HeadTests.ReadAll(reopened)[s_b].Select(s => s.Value));
     }
 
     [Fact]
@@ -176,7 +206,7 @@ public sealed class SnapshotTests
     public void Snapshot_hard_links_blocks_and_writes_the_head_and_opens_as_a_store()
     {
         using var dir = new TempDirectory();
-        var options = new TsdbOptions { Head = new HeadOptions { ChunkRangeMs = Range }, RetentionTime = TimeSpan.Zero };
+        var options = new TsdbOptions { Head = new HeadOptions { ChunkRangeMs = Range }, RetentionTime = TimeSpan.Zero, MergeBlocks = false };
         var snapshot = dir.File("snap");
         using (var db = TimeSeriesDb.Open(dir.File("db"), options))
         {
