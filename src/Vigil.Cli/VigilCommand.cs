@@ -16,8 +16,8 @@ public static class VigilCommand
     public static RootCommand Create(TextWriter output, TextWriter error)
     {
         var root = new RootCommand(
-            "Vigil: a monitoring platform in one service. Collects Prometheus metrics, stores them, answers PromQL, " +
-            "evaluates rules and SLOs, routes alerts and serves dashboards, one isolated pipeline per environment.")
+            "Vigil: a Prometheus-compatible monitoring platform in one service. " +
+            "Start it with `vigil serve`; every command has --help.")
         {
             ServeCommand.Create(output, error),
             VersionCommand.Create(output),

@@ -50,7 +50,7 @@ public static class ServeCommand
         };
         logLevel.AcceptOnlyFromAmong("debug", "info", "warn", "error");
 
-        var command = new Command("serve", "Run the Vigil server: HTTP API, storage and (as configured) scraping, rules and alerting.")
+        var command = new Command("serve", "Run the Vigil server: the TSDB in --storage.tsdb.path, the management endpoints (/-/healthy, /-/ready, /-/quit, /-/reload) and Vigil's own /metrics.")
         {
             listen, dataPath, configFile, retentionTime, retentionSize, lifecycle, logLevel,
         };
