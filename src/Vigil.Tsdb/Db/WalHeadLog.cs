@@ -7,17 +7,25 @@ namespace Vigil.Tsdb;
 /// <summary>Makes head commits durable in the WAL: one batch per commit, the series record first, then the samples record.</summary>
 internal sealed class WalHeadLog(WriteAheadLog wal) : IHeadLog
 {
-    public void Log(IReadOnlyList<(ulong Ref, Labels Labels)> newSeries, IReadOnlyList<RefSample> samples)
+    // Encoding buffers are reused per thread: the WAL copies the records before Log returns.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_samples;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_series;
+
+    public void Log(IReadOnlyList<(ulong Ref, Labels Labels)> newSeries, ReadOnlySpan<RefSample> samples)
     {
-        var seriesBuffer = new ArrayBufferWriter<byte>();
-        var samplesBuffer = new ArrayBufferWriter<byte>(16 + (samples.Count * 12));
-        var sampleArray = samples as RefSample[] ?? [.. samples];
-        SamplesRecord.Encode(sampleArray, samplesBuffer);
+        var samplesBuffer = t_samples ??= new ArrayBufferWriter<byte>(16 * 1024);
+        samplesBuffer.ResetWrittenCount();
+        SamplesRecord.Encode(samples, samplesBuffer);
         if (newSeries.Count == 0)
         {
-            wal.Log(samplesBuffer.WrittenMemory);
+            wal.Log(samplesBuffer.WrittenSpan);
             return;
         }
+        var seriesBuffer = t_series ??= new ArrayBufferWriter<byte>(16 * 1024);
+        seriesBuffer.ResetWrittenCount();
         var series = new RefSeries[newSeries.Count];
         for (var i = 0; i < series.Length; i++)
         {

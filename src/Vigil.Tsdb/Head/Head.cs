@@ -36,6 +36,9 @@ public sealed class Head : IAppendable, IQueryableStorage
 
     internal MemPostings Postings { get; } = new();
 
+    /// <summary>Per-commit scratch lists, reused so a steady scrape allocates nothing per sample.</summary>
+    internal System.Collections.Concurrent.ConcurrentBag<AppendBuffers> AppendBufferPool { get; } = [];
+
     /// <summary>
     /// Isolation: a commit applies its samples under the write side, a querier snapshots under the read
     /// side, so a reader sees each commit entirely or not at all. Logging to the WAL happens outside it.
@@ -122,7 +125,7 @@ public sealed class Head : IAppendable, IQueryableStorage
         }
     }
 
-    internal void Log(IReadOnlyList<(ulong Ref, Labels Labels)> newSeries, IReadOnlyList<RefSample> samples) => _log?.Log(newSeries, samples);
+    internal void Log(IReadOnlyList<(ulong Ref, Labels Labels)> newSeries, ReadOnlySpan<RefSample> samples) => _log?.Log(newSeries, samples);
 
     /// <summary>
     /// Applies one replayed sample (WAL replay): appended when in order, otherwise skipped.

@@ -12,11 +12,12 @@ namespace Vigil.Tsdb;
 internal sealed class HeadAppender : IAppender
 {
     private readonly Head _head;
-    private readonly List<(MemSeries Series, long T, double V)> _pending = [];
-    private readonly Dictionary<ulong, (long MaxT, ulong Bits)> _pendingLast = [];
+    private AppendBuffers? _buffers;
     private bool _done;
 
     public HeadAppender(Head head) => _head = head;
+
+    private List<(MemSeries Series, long T, double V)> Pending => (_buffers ??= _head.AppendBufferPool.TryTake(out var b) ? b : new AppendBuffers()).Pending;
 
     public AppendStatus Append(ref SeriesRef series, Labels? labels, long timestampMs, double value)
     {
@@ -47,7 +48,7 @@ internal sealed class HeadAppender : IAppender
         }
         lock (s.Lock)
         {
-            var (maxT, bits) = _pendingLast.TryGetValue(s.Ref, out var p) ? p : (s.MaxTime, s.LastValueBits);
+            var (maxT, bits) = ReferenceEquals(s.PendingOwner, this) ? (s.PendingMaxTime, s.PendingValueBits) : (s.MaxTime, s.LastValueBits);
             var status = MemSeries.Appendable(maxT, bits, timestampMs, value);
             if (status != AppendStatus.Ok)
             {
@@ -58,9 +59,11 @@ internal sealed class HeadAppender : IAppender
                 return AppendStatus.Ok; // an exact duplicate: accepted, nothing to store (as Prometheus)
             }
             s.PendingCommits++;
+            s.PendingOwner = this;
+            s.PendingMaxTime = timestampMs;
+            s.PendingValueBits = BitConverter.DoubleToUInt64Bits(value);
         }
-        _pendingLast[s.Ref] = (timestampMs, BitConverter.DoubleToUInt64Bits(value));
-        _pending.Add((s, timestampMs, value));
+        Pending.Add((s, timestampMs, value));
         return AppendStatus.Ok;
     }
 
@@ -84,19 +87,26 @@ internal sealed class HeadAppender : IAppender
     {
         ObjectDisposedException.ThrowIf(_done, this);
         _done = true;
-        if (_pending.Count == 0)
+        if (_buffers is null || _buffers.Pending.Count == 0)
         {
+            Release();
             return;
         }
+        var pending = _buffers.Pending;
         try
         {
             // Series whose record is not in the WAL yet go first in the same batch, so replay never
             // meets a sample for an unknown ref.
-            var newSeries = new List<(ulong, Labels)>();
-            var samples = new RefSample[_pending.Count];
-            for (var i = 0; i < _pending.Count; i++)
+            var newSeries = _buffers.NewSeries;
+            newSeries.Clear();
+            if (_buffers.Samples.Length < pending.Count)
             {
-                var (s, t, v) = _pending[i];
+                _buffers.Samples = new RefSample[Math.Max(pending.Count, _buffers.Samples.Length * 2)];
+            }
+            var samples = _buffers.Samples.AsSpan(0, pending.Count);
+            for (var i = 0; i < pending.Count; i++)
+            {
+                var (s, t, v) = pending[i];
                 samples[i] = new RefSample(s.Ref, t, v);
                 lock (s.Lock)
                 {
@@ -150,7 +160,7 @@ internal sealed class HeadAppender : IAppender
     private void ApplyLocked()
     {
         long appended = 0, minT = long.MaxValue, maxT = long.MinValue;
-        foreach (var (s, t, v) in _pending)
+        foreach (var (s, t, v) in _buffers!.Pending)
         {
             lock (s.Lock)
             {
@@ -190,14 +200,34 @@ internal sealed class HeadAppender : IAppender
 
     private void Release()
     {
-        foreach (var (s, _, _) in _pending)
+        if (_buffers is not { } buffers)
+        {
+            return;
+        }
+        foreach (var (s, _, _) in buffers.Pending)
         {
             lock (s.Lock)
             {
                 s.PendingCommits--;
+                if (ReferenceEquals(s.PendingOwner, this))
+                {
+                    s.PendingOwner = null;
+                }
             }
         }
-        _pending.Clear();
-        _pendingLast.Clear();
+        buffers.Pending.Clear();
+        buffers.NewSeries.Clear();
+        _buffers = null;
+        _head.AppendBufferPool.Add(buffers);
     }
+}
+
+/// <summary>The scratch lists of one commit, pooled by the head.</summary>
+internal sealed class AppendBuffers
+{
+    public List<(MemSeries Series, long T, double V)> Pending { get; } = [];
+
+    public List<(ulong Ref, Labels Labels)> NewSeries { get; } = [];
+
+    public RefSample[] Samples { get; set; } = [];
 }

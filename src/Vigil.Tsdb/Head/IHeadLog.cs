@@ -10,7 +10,7 @@ namespace Vigil.Tsdb;
 public interface IHeadLog
 {
     /// <summary>Logs the series first seen in this commit and the commit's samples, as one batch.</summary>
-    void Log(IReadOnlyList<(ulong Ref, Labels Labels)> newSeries, IReadOnlyList<RefSample> samples);
+    void Log(IReadOnlyList<(ulong Ref, Labels Labels)> newSeries, ReadOnlySpan<RefSample> samples);
 }
 
 /// <summary>A sample addressed by series ref, as the WAL stores it.</summary>

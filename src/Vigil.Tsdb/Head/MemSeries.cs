@@ -31,6 +31,15 @@ internal sealed class MemSeries
     /// <summary>Samples of open appenders not yet committed or rolled back; truncation never removes such a series.</summary>
     public int PendingCommits { get; set; }
 
+    /// <summary>The appender whose uncommitted sample is newest for this series (null: none), and that sample.</summary>
+    public object? PendingOwner { get; set; }
+
+    /// <summary>Timestamp of <see cref="PendingOwner"/>'s newest uncommitted sample.</summary>
+    public long PendingMaxTime { get; set; }
+
+    /// <summary>Value bits of <see cref="PendingOwner"/>'s newest uncommitted sample.</summary>
+    public ulong PendingValueBits { get; set; }
+
     /// <summary>Whether the WAL holds this series' record (samples of an unlogged series must log it first).</summary>
     public bool Logged { get; set; }
 
