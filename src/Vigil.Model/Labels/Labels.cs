@@ -193,7 +193,7 @@ public sealed class Labels : IEquatable<Labels>, IComparable<Labels>, IReadOnlyL
     /// <inheritdoc/>
     public override int GetHashCode() => (int)(_hash ^ (_hash >> 32));
 
-    /// <summary>Prometheus's order: label by label, name then value, ordinal; a prefix sorts first.</summary>
+    /// <summary>Prometheus's order (<c>labels.Compare</c>): label by label, name then value, by UTF-8 bytes; a prefix sorts first.</summary>
     public int CompareTo(Labels? other)
     {
         if (other is null)
@@ -203,12 +203,12 @@ public sealed class Labels : IEquatable<Labels>, IComparable<Labels>, IReadOnlyL
         var n = Math.Min(_labels.Length, other._labels.Length);
         for (var i = 0; i < n; i++)
         {
-            var c = string.CompareOrdinal(_labels[i].Name, other._labels[i].Name);
+            var c = string.CompareOrdinal(_labels[i].Name, other._labels[i].Name); // names are ASCII
             if (c != 0)
             {
                 return c;
             }
-            c = string.CompareOrdinal(_labels[i].Value, other._labels[i].Value);
+            c = LabelText.CompareUtf8(_labels[i].Value, other._labels[i].Value);
             if (c != 0)
             {
                 return c;

@@ -149,3 +149,20 @@ public sealed class LabelsTests
         Assert.Equal(0x7ff0000000000002UL, BitConverter.DoubleToUInt64Bits(StaleMarker.Value));
     }
 }
+
+public sealed class Utf8OrderTests
+{
+    [Fact]
+    public void Label_sets_sort_by_UTF8_bytes_like_Prometheus()
+    {
+        // U+1F600 (a surrogate pair in UTF-16) is F0 9F 98 80 in UTF-8, after U+FF5E (EF BD 9E);
+        // UTF-16 ordinal order would put it first.
+        var emoji = Model.Labels.Of("a", "\U0001F600");
+        var fullwidth = Model.Labels.Of("a", "\uFF5E");
+        Assert.True(string.CompareOrdinal("\U0001F600", "\uFF5E") < 0);
+        Assert.True(fullwidth.CompareTo(emoji) < 0);
+        Assert.True(LabelText.CompareUtf8("\uFF5E", "\U0001F600") < 0);
+        Assert.Equal(0, LabelText.CompareUtf8("x", "x"));
+        Assert.True(LabelText.CompareUtf8("a", "ab") < 0);
+    }
+}
