@@ -1,3 +1,5 @@
+using System.Buffers;
+using Vigil.Model;
 using Vigil.Storage;
 using Vigil.Tsdb.Blocks;
 using Vigil.Tsdb.IO;
@@ -149,6 +151,7 @@ public sealed class TimeSeriesDb : IAppendable, IQueryableStorage, IDisposable
         long series = 0, samples = 0, unknownRefs = 0;
         var seriesBuffer = new List<RefSeries>();
         var samplesBuffer = new List<RefSample>();
+        var tombstones = new List<Tombstone>();
         using (var replay = wal.Replay())
         {
             while (replay.Next())
@@ -164,6 +167,11 @@ public sealed class TimeSeriesDb : IAppendable, IQueryableStorage, IDisposable
                             head.GetOrCreateWithRef(s.Ref, s.Labels);
                             series++;
                         }
+                        break;
+                    case WalRecordType.Tombstones:
+                        tombstones.Clear();
+                        TombstonesRecord.Decode(record, tombstones);
+                        head.AddTombstones(tombstones);
                         break;
                     case WalRecordType.Samples:
                         samplesBuffer.Clear();
@@ -413,6 +421,78 @@ public sealed class TimeSeriesDb : IAppendable, IQueryableStorage, IDisposable
         }
         RetentionDeletions = (RetentionDeletions.ByTime + byTime, RetentionDeletions.BySize + bySize);
         return deleted;
+    }
+
+    /// <summary>
+    /// Deletes the samples in [<paramref name="minTimeMs"/>, <paramref name="maxTimeMs"/>] of every series the
+    /// matchers select (Prometheus's <c>delete_series</c>): a tombstones record in the WAL for the head (queries
+    /// skip those samples, compaction drops them), and an updated <c>tombstones</c> file for each block
+    /// (written atomically; the block is reopened so running queries keep their view). Returns how many
+    /// series had something deleted. Block data is not rewritten (no clean-up yet).
+    /// </summary>
+    public int Delete(long minTimeMs, long maxTimeMs, IReadOnlyList<LabelMatcher> matchers)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(matchers);
+        if (matchers.Count == 0 || matchers.All(m => m.MatchesEmpty))
+        {
+            throw new ArgumentException("at least one matcher must select a non-empty value", nameof(matchers));
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTimeMs, minTimeMs);
+        var affected = new HashSet<Labels>();
+        lock (_compactLock)
+        {
+            var refs = Head.Postings.PostingsForMatchers(matchers);
+            if (refs.Length > 0)
+            {
+                var stones = Array.ConvertAll(refs, r => new Tombstone(r, minTimeMs, maxTimeMs));
+                var buffer = new ArrayBufferWriter<byte>();
+                TombstonesRecord.Encode(stones, buffer);
+                _wal.Log(buffer.WrittenSpan);
+                Head.AddTombstones(stones);
+                foreach (var r in refs)
+                {
+                    if (Head.GetByRef(r) is { } s)
+                    {
+                        affected.Add(s.Labels);
+                    }
+                }
+            }
+            List<BlockReader> blocks;
+            lock (_blocksLock)
+            {
+                blocks = [.. _blocks];
+            }
+            foreach (var b in blocks)
+            {
+                if (b.Meta.MaxTime <= minTimeMs || b.Meta.MinTime > maxTimeMs)
+                {
+                    continue;
+                }
+                var blockRefs = b.Index.PostingsForMatchers(matchers);
+                if (blockRefs.Length == 0)
+                {
+                    continue;
+                }
+                var dir = Path.Combine(Directory, b.Meta.Ulid.ToString());
+                var stones = Tombstones.Read(dir);
+                var interval = new TimeInterval(Math.Max(minTimeMs, b.Meta.MinTime), Math.Min(maxTimeMs, b.Meta.MaxTime - 1));
+                foreach (var r in blockRefs)
+                {
+                    stones.Add(r, interval);
+                    affected.Add(b.Index.Series(r).Labels);
+                }
+                stones.Write(dir);
+                var reopened = BlockReader.Open(dir);
+                lock (_blocksLock)
+                {
+                    var i = _blocks.IndexOf(b);
+                    _blocks[i] = reopened;
+                    _retired.Add(b);
+                }
+            }
+        }
+        return affected.Count;
     }
 
     /// <summary>

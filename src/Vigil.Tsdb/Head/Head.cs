@@ -36,6 +36,30 @@ public sealed class Head : IAppendable, IQueryableStorage
 
     internal MemPostings Postings { get; } = new();
 
+    private readonly Blocks.Tombstones _tombstones = new();
+    private readonly Lock _tombstonesLock = new();
+
+    /// <summary>Marks [min, max] of the given series deleted; queries skip those samples and compaction drops them.</summary>
+    internal void AddTombstones(IEnumerable<Wal.Tombstone> tombstones)
+    {
+        lock (_tombstonesLock)
+        {
+            foreach (var t in tombstones)
+            {
+                _tombstones.Add(t.Ref, new Blocks.TimeInterval(t.MinTimeMs, t.MaxTimeMs));
+            }
+        }
+    }
+
+    /// <summary>A copy of the deleted intervals of a series (empty when none).</summary>
+    internal Blocks.TimeInterval[] DeletedIntervals(ulong seriesRef)
+    {
+        lock (_tombstonesLock)
+        {
+            return _tombstones.Total == 0 ? [] : [.. _tombstones.Get(seriesRef)];
+        }
+    }
+
     /// <summary>Per-commit scratch lists, reused so a steady scrape allocates nothing per sample.</summary>
     internal System.Collections.Concurrent.ConcurrentBag<AppendBuffers> AppendBufferPool { get; } = [];
 
@@ -181,15 +205,71 @@ public sealed class Head : IAppendable, IQueryableStorage
             {
                 continue;
             }
+            var deleted = DeletedIntervals(series.Ref);
             var encoded = new List<Blocks.EncodedChunk>(chunks.Count);
             foreach (var c in chunks)
             {
-                encoded.Add(new Blocks.EncodedChunk(c.MinTime, c.MaxTime, (byte)Chunks.ChunkEncoding.Xor, c.Data));
+                if (deleted.Length == 0 || !Overlaps(deleted, c.MinTime, c.MaxTime))
+                {
+                    encoded.Add(new Blocks.EncodedChunk(c.MinTime, c.MaxTime, (byte)Chunks.ChunkEncoding.Xor, c.Data));
+                }
+                else if (WithoutDeleted(c, deleted) is { } kept)
+                {
+                    encoded.Add(kept);
+                }
             }
-            result.Add(new Blocks.ChunkedSeries(series.Labels, encoded));
+            if (encoded.Count > 0)
+            {
+                result.Add(new Blocks.ChunkedSeries(series.Labels, encoded));
+            }
         }
         result.Sort(static (a, b) => Blocks.Utf8Order.Compare(a.Labels, b.Labels));
         return result;
+    }
+
+    private static bool Overlaps(Blocks.TimeInterval[] intervals, long min, long max)
+    {
+        foreach (var iv in intervals)
+        {
+            if (iv.MaxTime >= min && iv.MinTime <= max)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The chunk re-encoded without its deleted samples, or null when nothing is left.</summary>
+    private static Blocks.EncodedChunk? WithoutDeleted(HeadChunk chunk, Blocks.TimeInterval[] deleted)
+    {
+        var kept = new Chunks.XorChunk();
+        var appender = kept.Appender();
+        long min = long.MaxValue, max = long.MinValue;
+        var it = new Chunks.XorIterator(chunk.Data);
+        while (it.Next())
+        {
+            var sample = it.At();
+            if (Contains(deleted, sample.TimestampMs))
+            {
+                continue;
+            }
+            appender.Append(sample.TimestampMs, sample.Value);
+            min = Math.Min(min, sample.TimestampMs);
+            max = sample.TimestampMs;
+        }
+        return kept.NumSamples == 0 ? null : new Blocks.EncodedChunk(min, max, (byte)Chunks.ChunkEncoding.Xor, kept.Bytes.ToArray());
+    }
+
+    internal static bool Contains(Blocks.TimeInterval[] intervals, long t)
+    {
+        foreach (var iv in intervals)
+        {
+            if (iv.Contains(t))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ internal sealed class HeadQuerier(Head head, long minTime, long maxTime) : IQuer
             }
             if (chunks.Count > 0)
             {
-                result.Add(new HeadSeries(s.Labels, [.. chunks], minTime, maxTime));
+                result.Add(new HeadSeries(s.Labels, [.. chunks], minTime, maxTime, head.DeletedIntervals(r)));
             }
         }
     }
@@ -73,7 +73,7 @@ internal sealed class HeadQuerier(Head head, long minTime, long maxTime) : IQuer
 }
 
 /// <summary>A head series' snapshot: its chunks (copied) limited to the querier's range.</summary>
-internal sealed class HeadSeries(Labels labels, HeadChunk[] chunks, long minTime, long maxTime) : ISeries
+internal sealed class HeadSeries(Labels labels, HeadChunk[] chunks, long minTime, long maxTime, Blocks.TimeInterval[] deleted) : ISeries
 {
     public Labels Labels { get; } = labels;
 
@@ -81,10 +81,10 @@ internal sealed class HeadSeries(Labels labels, HeadChunk[] chunks, long minTime
     {
         if (reuse is ChunkSeriesIterator it)
         {
-            it.Reset(chunks, minTime, maxTime);
+            it.Reset(chunks, minTime, maxTime, deleted);
             return it;
         }
-        return new ChunkSeriesIterator(chunks, minTime, maxTime);
+        return new ChunkSeriesIterator(chunks, minTime, maxTime, deleted);
     }
 }
 
@@ -97,11 +97,13 @@ internal sealed class ChunkSeriesIterator : ISampleIterator
     private long _minTime;
     private long _maxTime;
     private bool _done;
+    private Blocks.TimeInterval[] _deleted = [];
 
-    public ChunkSeriesIterator(HeadChunk[] chunks, long minTime, long maxTime) => Reset(chunks, minTime, maxTime);
+    public ChunkSeriesIterator(HeadChunk[] chunks, long minTime, long maxTime, Blocks.TimeInterval[]? deleted = null) => Reset(chunks, minTime, maxTime, deleted);
 
-    public void Reset(HeadChunk[] chunks, long minTime, long maxTime)
+    public void Reset(HeadChunk[] chunks, long minTime, long maxTime, Blocks.TimeInterval[]? deleted = null)
     {
+        _deleted = deleted ?? [];
         _chunks = chunks;
         _minTime = minTime;
         _maxTime = maxTime;
@@ -132,7 +134,7 @@ internal sealed class ChunkSeriesIterator : ISampleIterator
             if (_chunk.Next())
             {
                 var t = _chunk.At().TimestampMs;
-                if (t < _minTime)
+                if (t < _minTime || (_deleted.Length > 0 && Head.Contains(_deleted, t)))
                 {
                     continue;
                 }
@@ -171,12 +173,13 @@ internal sealed class ChunkSeriesIterator : ISampleIterator
         }
         if (_chunk.Seek(timestampMs))
         {
-            if (_chunk.At().TimestampMs > _maxTime)
+            var t = _chunk.At().TimestampMs;
+            if (t > _maxTime)
             {
                 _done = true;
                 return false;
             }
-            return true;
+            return _deleted.Length == 0 || !Head.Contains(_deleted, t) || Next();
         }
         return Next();
     }
