@@ -84,12 +84,12 @@ public class ExpositionParserBenchmarks
     {
         public ThroughputConfig()
         {
-            AddColumn(new DerivedColumn("MB/s", "Body megabytes (10^6) parsed per second", static (summary, benchmark, body) =>
+            AddColumn(Column("MB/s", "Body megabytes (10^6) parsed per second", static (summary, benchmark, body) =>
             {
                 var mean = summary[benchmark]?.ResultStatistics?.Mean;
                 return mean is > 0 ? (body.Body.Length / 1e6 / (mean.Value / 1e9)).ToString("F1", CultureInfo.InvariantCulture) : "-";
             }));
-            AddColumn(new DerivedColumn("B/sample", "Bytes allocated per series line", static (summary, benchmark, body) =>
+            AddColumn(Column("B/sample", "Bytes allocated per series line", static (summary, benchmark, body) =>
             {
                 var report = summary[benchmark];
                 if (report is null)
@@ -99,39 +99,15 @@ public class ExpositionParserBenchmarks
                 var bytes = report.GcStats.GetBytesAllocatedPerOperation(benchmark);
                 return bytes is long b ? (b / (double)body.Series).ToString("F1", CultureInfo.InvariantCulture) : "-";
             }));
-            AddColumn(new DerivedColumn("Body KB", "Size of the parsed body", static (_, _, body) =>
+            AddColumn(Column("Body KB", "Size of the parsed body", static (_, _, body) =>
                 (body.Body.Length / 1024.0).ToString("F0", CultureInfo.InvariantCulture)));
-            AddColumn(new DerivedColumn("Series", "Series lines in the body", static (_, _, body) =>
+            AddColumn(Column("Series", "Series lines in the body", static (_, _, body) =>
                 body.Series.ToString(CultureInfo.InvariantCulture)));
         }
-    }
 
-    private sealed class DerivedColumn(string name, string legend, Func<Summary, BenchmarkCase, NodeExporterBody, string> value) : IColumn
-    {
-        public string Id => nameof(DerivedColumn) + name;
-
-        public string ColumnName => name;
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => legend;
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-            value(summary, benchmarkCase, NodeExporterBody.Get((ExpositionFormat)benchmarkCase.Parameters[nameof(Format)]));
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
+        // The parser's columns need the body the benchmark case parsed.
+        private static DerivedColumn Column(string name, string legend, Func<Summary, BenchmarkCase, NodeExporterBody, string> value)
+            => new(name, legend, (summary, benchmark) => value(summary, benchmark, NodeExporterBody.Get((ExpositionFormat)benchmark.Parameters[nameof(Format)])));
     }
 }
 

@@ -113,31 +113,4 @@ public class WalBenchmarks
             AddColumn(new DerivedColumn("Record B", "Bytes of one samples record", static (_, _) => s_recordBytes.ToString(CultureInfo.InvariantCulture)));
         }
     }
-
-    private sealed class DerivedColumn(string name, string legend, Func<Summary, BenchmarkCase, string> value) : IColumn
-    {
-        public string Id => nameof(DerivedColumn) + name;
-
-        public string ColumnName => name;
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => legend;
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => value(summary, benchmarkCase);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
-
-        public bool IsAvailable(Summary summary) => true;
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    }
 }

@@ -41,29 +41,14 @@ public static class SamplesRecord
 
     /// <summary>Decodes a samples record, appending to <paramref name="destination"/>; throws <see cref="RecordFormatException"/> on bad input.</summary>
     public static void Decode(ReadOnlySpan<byte> record, List<RefSample> destination)
-    {
-        if (!TryDecode(record, destination, out var error))
-        {
-            RecordFormatThrow.Throw(error);
-        }
-    }
+        => RecordDecoding.Decode(record, destination, DecodeCore);
 
     /// <summary>
     /// Decodes a samples record, appending to <paramref name="destination"/> (reuse the list: no allocation per
     /// sample). On bad input returns false with reason and offset and leaves the list as it was. Never throws.
     /// </summary>
     public static bool TryDecode(ReadOnlySpan<byte> record, List<RefSample> destination, out RecordError error)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        var start = destination.Count;
-        error = DecodeCore(record, destination);
-        if (error.IsError)
-        {
-            destination.RemoveRange(start, destination.Count - start);
-            return false;
-        }
-        return true;
-    }
+        => RecordDecoding.TryDecode(record, destination, DecodeCore, out error);
 
     private static RecordError DecodeCore(ReadOnlySpan<byte> record, List<RefSample> destination)
     {

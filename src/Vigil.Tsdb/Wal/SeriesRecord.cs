@@ -38,29 +38,14 @@ public static class SeriesRecord
 
     /// <summary>Decodes a series record, appending to <paramref name="destination"/>; throws <see cref="RecordFormatException"/> on bad input.</summary>
     public static void Decode(ReadOnlySpan<byte> record, List<RefSeries> destination)
-    {
-        if (!TryDecode(record, destination, out var error))
-        {
-            RecordFormatThrow.Throw(error);
-        }
-    }
+        => RecordDecoding.Decode(record, destination, DecodeCore);
 
     /// <summary>
     /// Decodes a series record, appending to <paramref name="destination"/>. On bad input returns false with
     /// the reason and offset and leaves <paramref name="destination"/> as it was. Never throws on any input.
     /// </summary>
     public static bool TryDecode(ReadOnlySpan<byte> record, List<RefSeries> destination, out RecordError error)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        var start = destination.Count;
-        error = DecodeCore(record, destination);
-        if (error.IsError)
-        {
-            destination.RemoveRange(start, destination.Count - start);
-            return false;
-        }
-        return true;
-    }
+        => RecordDecoding.TryDecode(record, destination, DecodeCore, out error);
 
     private static RecordError DecodeCore(ReadOnlySpan<byte> record, List<RefSeries> destination)
     {
@@ -131,11 +116,4 @@ public static class SeriesRecord
         error = default;
         return true;
     }
-}
-
-/// <summary>Throwing lives here, out of the decoders' hot paths.</summary>
-internal static class RecordFormatThrow
-{
-    [DoesNotReturn]
-    public static void Throw(RecordError error) => throw new RecordFormatException(error);
 }

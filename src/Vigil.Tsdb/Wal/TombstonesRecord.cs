@@ -29,26 +29,11 @@ public static class TombstonesRecord
 
     /// <summary>Decodes a tombstones record, appending to <paramref name="destination"/>; throws <see cref="RecordFormatException"/> on bad input.</summary>
     public static void Decode(ReadOnlySpan<byte> record, List<Tombstone> destination)
-    {
-        if (!TryDecode(record, destination, out var error))
-        {
-            RecordFormatThrow.Throw(error);
-        }
-    }
+        => RecordDecoding.Decode(record, destination, DecodeCore);
 
     /// <summary>Decodes a tombstones record, appending to <paramref name="destination"/>. On bad input returns false and leaves the list as it was. Never throws.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> record, List<Tombstone> destination, out RecordError error)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        var start = destination.Count;
-        error = DecodeCore(record, destination);
-        if (error.IsError)
-        {
-            destination.RemoveRange(start, destination.Count - start);
-            return false;
-        }
-        return true;
-    }
+        => RecordDecoding.TryDecode(record, destination, DecodeCore, out error);
 
     private static RecordError DecodeCore(ReadOnlySpan<byte> record, List<Tombstone> destination)
     {
