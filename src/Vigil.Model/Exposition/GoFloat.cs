@@ -21,14 +21,34 @@ public static class GoFloat
         return System.Text.Encoding.ASCII.GetString(buffer[..written]);
     }
 
+    /// <summary>The most bytes <see cref="TryFormatFixed"/> writes (<c>-5e-324</c> takes 327).</summary>
+    public const int MaxFixedLength = 400;
+
+    /// <summary>Go's <c>strconv.FormatFloat(value, 'f', -1, 64)</c>: shortest round-trip digits, never an exponent (what Prometheus's API writes).</summary>
+    public static string FormatFixed(double value)
+    {
+        Span<byte> buffer = stackalloc byte[MaxFixedLength];
+        TryFormatFixed(value, buffer, out var written);
+        return System.Text.Encoding.ASCII.GetString(buffer[..written]);
+    }
+
+    /// <summary>Like <see cref="FormatFixed"/>, into <paramref name="destination"/> (≥ <see cref="MaxFixedLength"/> bytes).</summary>
+    public static bool TryFormatFixed(double value, Span<byte> destination, out int written)
+    {
+        written = 0;
+        return destination.Length >= MaxFixedLength && TryFormatCore(value, destination, fixedNotation: true, out written);
+    }
+
     /// <summary>Formats <paramref name="value"/> into <paramref name="destination"/> (≥ <see cref="MaxLength"/> bytes).</summary>
     public static bool TryFormat(double value, Span<byte> destination, out int written)
     {
         written = 0;
-        if (destination.Length < MaxLength)
-        {
-            return false;
-        }
+        return destination.Length >= MaxLength && TryFormatCore(value, destination, fixedNotation: false, out written);
+    }
+
+    private static bool TryFormatCore(double value, Span<byte> destination, bool fixedNotation, out int written)
+    {
+        written = 0;
         if (double.IsNaN(value))
         {
             return Copy("NaN"u8, destination, out written);
@@ -107,7 +127,7 @@ public static class GoFloat
         }
 
         var x = dp - 1;
-        if (x < -4 || x >= 6)
+        if (!fixedNotation && (x < -4 || x >= 6))
         {
             // d.ddddde±XX
             destination[pos++] = digits[0];
