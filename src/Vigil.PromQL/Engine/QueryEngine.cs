@@ -75,7 +75,7 @@ public sealed partial class QueryEngine
         }
         try
         {
-            return await Task.Run(() => Run(storage, expr, startMs, endMs, stepMs, timeout.Token), CancellationToken.None).ConfigureAwait(false);
+            return await Task.Run(() => Run(storage, expr, startMs, endMs, stepMs, timeout.Token, cancellationToken), CancellationToken.None).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -92,5 +92,52 @@ public sealed partial class QueryEngine
         : new QueryException(QueryErrorType.Timeout, $"query timed out in {where}");
 
     private QueryValue Run(IQueryableStorage storage, Expr expr, long startMs, long endMs, long stepMs, CancellationToken cancellationToken)
-        => throw new NotImplementedException("evaluator lands with the engine core");
+        => Run(storage, expr, startMs, endMs, stepMs, cancellationToken, cancellationToken);
+
+    private QueryValue Run(IQueryableStorage storage, Expr expr, long startMs, long endMs, long stepMs, CancellationToken token, CancellationToken callerToken)
+    {
+        var invariant = QueryPreparation.Prepare(expr, startMs, endMs);
+        var lookback = (long)_options.LookbackDelta.TotalMilliseconds;
+        var (minT, maxT) = QueryPreparation.FindMinMaxTime(expr, startMs, endMs, lookback);
+        IQuerier querier;
+        try
+        {
+            querier = storage.Querier(minT, maxT);
+        }
+        catch (Exception e) when (e is not QueryException and not OperationCanceledException)
+        {
+            throw new QueryException(QueryErrorType.Internal, e.Message, e);
+        }
+        using (querier)
+        {
+            var context = new EvaluationContext(querier, invariant, _options, token, callerToken);
+            var instant = startMs == endMs && stepMs == 0;
+            var evaluator = new Evaluator(context, startMs, endMs, instant ? 1 : stepMs);
+            var value = evaluator.Eval(expr);
+            if (value is StringResult)
+            {
+                return value;
+            }
+            var matrix = (Matrix)value;
+            if (!instant)
+            {
+                matrix.Series.Sort(static (a, b) => a.Metric.CompareTo(b.Metric));
+                return matrix;
+            }
+            switch (expr.Type)
+            {
+                case Ast.ValueType.Vector:
+                    var vector = new List<VectorSample>(matrix.Series.Count);
+                    foreach (var s in matrix.Series)
+                    {
+                        vector.Add(new VectorSample(s.Metric, startMs, s.Points[0].Value));
+                    }
+                    return new Vector(vector);
+                case Ast.ValueType.Scalar:
+                    return new ScalarResult(startMs, matrix.Series[0].Points[0].Value);
+                default:
+                    return matrix;
+            }
+        }
+    }
 }
