@@ -23,4 +23,19 @@ public sealed record ServerOptions
 
     /// <summary>The minimum level logged (<c>--log.level</c>).</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
+    /// <summary>The longest a query may run (<c>--query.timeout</c>); Prometheus's default is 2m.</summary>
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The most samples a query may hold in memory at once (<c>--query.max-samples</c>).</summary>
+    public int QueryMaxSamples { get; init; } = 50_000_000;
+
+    /// <summary>The most queries running at once (<c>--query.max-concurrency</c>).</summary>
+    public int QueryMaxConcurrency { get; init; } = 20;
+
+    /// <summary>How far back an instant selector looks for a sample (<c>--query.lookback-delta</c>).</summary>
+    public TimeSpan QueryLookbackDelta { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Whether the admin endpoints under <c>/api/v1/admin</c> are enabled (<c>--web.enable-admin-api</c>).</summary>
+    public bool EnableAdminApi { get; init; }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Instrumentation;
+using Vigil.Server.Api;
 using Vigil.Server.Storage;
 using Vigil.Tsdb;
 
@@ -76,6 +77,7 @@ public static class VigilHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => OpenStorage(dataPath, options, sp));
         builder.Services.AddHostedService<TsdbMaintenance>();
+        builder.Services.AddPrometheusApi(options);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -96,6 +98,7 @@ public static class VigilHost
 
         app.MapGet("/", () => Results.Text(LandingPage, "text/html; charset=utf-8"));
         app.MapLifecycleEndpoints(options);
+        app.MapPrometheusApi();
         app.MapPrometheusScrapingEndpoint();
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
