@@ -22,6 +22,7 @@ public static class VigilCommand
             ServeCommand.Create(output, error),
             VersionCommand.Create(output),
             TsdbCommand.Create(output, error),
+            TestCommand.Create(output, error),
         };
         return root;
     }
