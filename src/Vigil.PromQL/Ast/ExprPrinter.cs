@@ -11,6 +11,7 @@ public static class ExprPrinter
     /// <summary>The expression as Prometheus prints it.</summary>
     public static string Print(Expr expr)
     {
+        ArgumentNullException.ThrowIfNull(expr);
         var sb = new StringBuilder();
         Append(sb, expr);
         return sb.ToString();
@@ -94,12 +95,12 @@ public static class ExprPrinter
         var vm = b.Matching;
         if (vm is not null && (vm.MatchingLabels.Count > 0 || vm.On))
         {
-            sb.Append(vm.On ? " on(" : " ignoring(");
+            sb.Append(vm.On ? " on (" : " ignoring (");
             AppendList(sb, vm.MatchingLabels);
             sb.Append(')');
             if (vm.Card is MatchCardinality.ManyToOne or MatchCardinality.OneToMany)
             {
-                sb.Append(vm.Card == MatchCardinality.ManyToOne ? " group_left(" : " group_right(");
+                sb.Append(vm.Card == MatchCardinality.ManyToOne ? " group_left (" : " group_right (");
                 AppendList(sb, vm.Include);
                 sb.Append(')');
             }
@@ -113,13 +114,13 @@ public static class ExprPrinter
         sb.Append(a.Op.Text());
         if (a.Without)
         {
-            sb.Append(" without(");
+            sb.Append(" without (");
             AppendList(sb, a.Grouping);
             sb.Append(") ");
         }
         else if (a.Grouping.Count > 0)
         {
-            sb.Append(" by(");
+            sb.Append(" by (");
             AppendList(sb, a.Grouping);
             sb.Append(") ");
         }
@@ -138,7 +139,7 @@ public static class ExprPrinter
         var rest = new List<string>(v.Matchers.Count);
         foreach (var m in v.Matchers)
         {
-            if (m.Name == Label.MetricName && m.Type == LabelMatchType.Equal && m.Value == v.Name)
+            if (m.Name == Label.MetricName && m.Type == LabelMatchType.Equal && m.Value == (v.Name ?? ""))
             {
                 continue;
             }
@@ -147,7 +148,8 @@ public static class ExprPrinter
         sb.Append(v.Name);
         if (rest.Count > 0)
         {
-            rest.Sort(StringComparer.Ordinal);
+            // Go's sort.Strings: byte order of the UTF-8 text.
+            rest.Sort(LabelText.CompareUtf8);
             sb.Append('{').AppendJoin(',', rest).Append('}');
         }
     }
