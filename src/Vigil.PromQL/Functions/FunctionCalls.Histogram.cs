@@ -40,7 +40,7 @@ public static partial class FunctionCalls
         for (var i = 0; i < inVec.Count; i++)
         {
             var el = inVec[i];
-            if (!GoFloat.TryParse(el.Metric.Get(BucketLabel), out var upperBound))
+            if (!GoParseFloat.TryParse(el.Metric.Get(BucketLabel), out var upperBound))
             {
                 // No bucket label or a malformed one: skip the sample.
                 continue;

@@ -111,12 +111,13 @@ public static partial class FunctionCalls
         var extrapolateToInterval = sampledInterval;
         extrapolateToInterval += durationToStart < extrapolationThreshold ? durationToStart : averageDurationBetweenSamples / 2;
         extrapolateToInterval += durationToEnd < extrapolationThreshold ? durationToEnd : averageDurationBetweenSamples / 2;
-        resultValue *= extrapolateToInterval / sampledInterval;
+        // One factor, then one multiplication (Prometheus 2.40+): rate = increase * (factor / range), not increase / range.
+        var factor = extrapolateToInterval / sampledInterval;
         if (isRate)
         {
-            resultValue /= DurationSeconds(ms.RangeMs);
+            factor /= DurationSeconds(ms.RangeMs);
         }
-        return AppendValue(enh, resultValue);
+        return AppendValue(enh, resultValue * factor);
     }
 
     // Prometheus's instantValue: irate/idelta from the last two samples.

@@ -26,7 +26,8 @@ public static partial class FunctionCalls
     /// The labels of <c>absent</c>/<c>absent_over_time</c>'s result (Prometheus's
     /// <c>createLabelsForAbsentFunction</c>): for a vector or matrix selector argument, the labels of its equality
     /// matchers other than <c>__name__</c>, except labels matched more than once or also by another matcher type;
-    /// for any other expression (including a parenthesised selector), no labels.
+    /// for any other expression, no labels (Prometheus's engine unwraps parentheses around arguments first, so
+    /// <c>absent((x{job="a"}))</c> has <c>job="a"</c>).
     /// </summary>
     /// <param name="arg">The function's argument.</param>
     /// <returns>The result's labels.</returns>
