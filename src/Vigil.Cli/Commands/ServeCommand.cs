@@ -49,10 +49,35 @@ public static class ServeCommand
             DefaultValueFactory = _ => "info",
         };
         logLevel.AcceptOnlyFromAmong("debug", "info", "warn", "error");
+        var queryTimeout = new Option<string>("--query.timeout")
+        {
+            Description = "Maximum time a query may take before being aborted.",
+            DefaultValueFactory = _ => "2m",
+        };
+        var queryMaxSamples = new Option<int>("--query.max-samples")
+        {
+            Description = "Maximum number of samples a single query can load into memory. Note that queries will fail if they try to load more samples than this into memory, so this also limits the number of samples a query can return.",
+            DefaultValueFactory = _ => 50_000_000,
+        };
+        var queryMaxConcurrency = new Option<int>("--query.max-concurrency")
+        {
+            Description = "Maximum number of queries executed concurrently.",
+            DefaultValueFactory = _ => 20,
+        };
+        var queryLookbackDelta = new Option<string>("--query.lookback-delta")
+        {
+            Description = "The maximum lookback duration for retrieving metrics during expression evaluations and federation.",
+            DefaultValueFactory = _ => "5m",
+        };
+        var adminApi = new Option<bool>("--web.enable-admin-api")
+        {
+            Description = "Enable API endpoints for admin control actions (/api/v1/admin/tsdb/delete_series, /api/v1/admin/tsdb/snapshot).",
+        };
 
-        var command = new Command("serve", "Run the Vigil server: the TSDB in --storage.tsdb.path, the management endpoints (/-/healthy, /-/ready, /-/quit, /-/reload) and Vigil's own /metrics.")
+        var command = new Command("serve", "Run the Vigil server: the TSDB in --storage.tsdb.path, the Prometheus HTTP API (/api/v1), the management endpoints (/-/healthy, /-/ready, /-/quit, /-/reload) and Vigil's own /metrics.")
         {
             listen, dataPath, configFile, retentionTime, retentionSize, lifecycle, logLevel,
+            queryTimeout, queryMaxSamples, queryMaxConcurrency, queryLookbackDelta, adminApi,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,6 +93,18 @@ public static class ServeCommand
             {
                 return Fail(error, $"--storage.tsdb.retention.size: {sizeError}");
             }
+            if (!PromDuration.TryParse(parse.GetValue(queryTimeout), out var timeout, out var timeoutError) || timeout <= TimeSpan.Zero)
+            {
+                return Fail(error, $"--query.timeout: {timeoutError ?? "must be positive"}");
+            }
+            if (!PromDuration.TryParse(parse.GetValue(queryLookbackDelta), out var lookback, out var lookbackError) || lookback <= TimeSpan.Zero)
+            {
+                return Fail(error, $"--query.lookback-delta: {lookbackError ?? "must be positive"}");
+            }
+            if (parse.GetValue(queryMaxConcurrency) < 1)
+            {
+                return Fail(error, "--query.max-concurrency: must be at least 1");
+            }
             var options = new ServerOptions
             {
                 ListenAddress = address,
@@ -76,6 +113,11 @@ public static class ServeCommand
                 RetentionTime = retention,
                 RetentionSizeBytes = sizeBytes,
                 EnableLifecycle = parse.GetValue(lifecycle),
+                QueryTimeout = timeout,
+                QueryMaxSamples = parse.GetValue(queryMaxSamples),
+                QueryMaxConcurrency = parse.GetValue(queryMaxConcurrency),
+                QueryLookbackDelta = lookback,
+                EnableAdminApi = parse.GetValue(adminApi),
                 LogLevel = parse.GetValue(logLevel) switch
                 {
                     "debug" => LogLevel.Debug,
