@@ -3,7 +3,7 @@ using Vigil.PromQL.Ast;
 using Vigil.PromQL.Engine;
 using Vigil.PromQL.Functions;
 
-namespace Vigil.PromQL.Tests.FunctionTests;
+namespace Vigil.PromQL.Tests.FunctionsTests;
 
 /// <summary>
 /// What the oracle files cannot say: execution errors (promtool only reports them; the texts below are the ones

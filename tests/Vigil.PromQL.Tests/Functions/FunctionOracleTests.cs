@@ -1,6 +1,6 @@
 using Vigil.Testing;
 
-namespace Vigil.PromQL.Tests.FunctionTests;
+namespace Vigil.PromQL.Tests.FunctionsTests;
 
 /// <summary>
 /// Every case of the promtool files in <c>Functions/oracle/</c>, evaluated with Vigil's function implementations:

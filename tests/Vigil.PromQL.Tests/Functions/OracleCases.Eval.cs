@@ -4,7 +4,7 @@ using Vigil.PromQL.Ast;
 using Vigil.PromQL.Engine;
 using Vigil.PromQL.Functions;
 
-namespace Vigil.PromQL.Tests.FunctionTests;
+namespace Vigil.PromQL.Tests.FunctionsTests;
 
 internal static partial class OracleCases
 {

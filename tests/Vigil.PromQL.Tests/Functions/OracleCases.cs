@@ -6,7 +6,7 @@ using Vigil.PromQL.Ast;
 using Vigil.PromQL.Engine;
 using Vigil.PromQL.Functions;
 
-namespace Vigil.PromQL.Tests.FunctionTests;
+namespace Vigil.PromQL.Tests.FunctionsTests;
 
 /// <summary>
 /// Reads the promtool unit-test files in <c>Functions/oracle/</c> (whose expectations promtool itself checks, see
