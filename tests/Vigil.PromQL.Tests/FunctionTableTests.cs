@@ -12,7 +12,7 @@ public class FunctionTableTests
     [InlineData("time", 0, 0)]
     public void Arity_follows_prometheus_variadic_rules(string name, int min, int max)
     {
-        Assert.True(Functions.TryGet(name, out var f));
+        Assert.True(Vigil.PromQL.Ast.Functions.TryGet(name, out var f));
         Assert.Equal(min, f.MinArgs);
         Assert.Equal(max, f.MaxArgs);
     }

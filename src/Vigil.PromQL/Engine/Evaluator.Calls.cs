@@ -201,6 +201,6 @@ internal sealed partial class Evaluator
                 points.Add(new Sample(ts, 1));
             }
         }
-        return new Matrix([new Series(AbsentLabels.For(arg), points)]);
+        return new Matrix([new Series(FunctionCalls.LabelsForAbsent(arg), points)]);
     }
 }
