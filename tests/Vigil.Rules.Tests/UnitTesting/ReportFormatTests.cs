@@ -192,4 +192,23 @@ public sealed class ReportFormatTests
             $"Unit Testing:  {empty}\n  SUCCESS\n\nUnit Testing:  {broken}\n  FAILED:\nnot a valid duration string: \"1x\"\n\n\n",
             output.ToString().ReplaceLineEndings("\n"));
     }
+
+    [Fact]
+    public async Task Report_on_the_real_engine_matches_promtool()
+    {
+        using var dir = new TempDirectory("vigil-rules-report");
+        var failing = dir.File("failing.yml");
+        await File.WriteAllTextAsync(failing, FailingFile);
+
+        var promtool = ExternalTool.Require("promtool", "prometheus");
+        var expected = await ExternalTool.RunAsync(promtool, ["test", "rules", failing]);
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = Rules.UnitTesting.RuleUnitTestRunner.Run([failing], output, error);
+
+        Assert.Equal(expected.StandardError, error.ToString());
+        Assert.Equal(expected.StandardOutput, output.ToString());
+        Assert.Equal(expected.ExitCode, exit);
+    }
 }
