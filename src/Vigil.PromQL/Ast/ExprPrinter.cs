@@ -25,7 +25,7 @@ public static class ExprPrinter
                 sb.Append(GoFloat.Format(n.Value));
                 break;
             case StringLiteral s:
-                sb.Append(LabelText.Quote(s.Value));
+                sb.Append(Parser.GoText.Quote(s.Value));
                 break;
             case ParenExpr p:
                 sb.Append('(');
@@ -143,7 +143,14 @@ public static class ExprPrinter
             {
                 continue;
             }
-            rest.Add(m.ToString());
+            var op = m.Type switch
+            {
+                LabelMatchType.Equal => "=",
+                LabelMatchType.NotEqual => "!=",
+                LabelMatchType.Regex => "=~",
+                _ => "!~",
+            };
+            rest.Add(m.Name + op + Parser.GoText.Quote(m.Value));
         }
         sb.Append(v.Name);
         if (rest.Count > 0)

@@ -234,9 +234,15 @@ internal sealed partial class ExprParser
             {
                 Consume();
                 matching.Card = t.Type == TokenType.GroupLeft ? MatchCardinality.ManyToOne : MatchCardinality.OneToMany;
-                if (Peek().Type == TokenType.LeftParen)
+                var next = Peek();
+                if (next.Type == TokenType.LeftParen)
                 {
                     matching.Include = ParseGroupingLabels();
+                }
+                else if (!StartsExpr(next.Type))
+                {
+                    // The optional label list has an error alternative, so yacc reports here rather than later.
+                    throw Unexpected(next, "grouping opts", "\"(\"");
                 }
             }
         }
@@ -567,16 +573,52 @@ internal sealed partial class ExprParser
         }
     }
 
-    /// <summary>Prometheus compiles <c>^(?:re)$</c>, so Go names the anchored expression where it quotes the whole one.</summary>
+    /// <summary>
+    /// Prometheus compiles <c>^(?:re)$</c>, so Go's regexp/syntax sees the anchored text: it names the whole anchored
+    /// expression for unbalanced parentheses, the rest of the text from an unclosed <c>[</c>, only the repeat for a bad
+    /// count, and a trailing backslash escapes the closing parenthesis. Best effort over <see cref="LabelMatcher"/>'s wording.
+    /// </summary>
     private static string RegexError(string error, string regex)
     {
-        var whole = "`" + regex + "`";
-        if (error.EndsWith(whole, StringComparison.Ordinal) &&
-            (error.Contains("missing closing )", StringComparison.Ordinal) || error.Contains("unexpected )", StringComparison.Ordinal)))
+        const string Prefix = "error parsing regexp: ";
+        var anchored = "^(?:" + regex + ")$";
+        if (!error.StartsWith(Prefix, StringComparison.Ordinal))
         {
-            return error[..^whole.Length] + "`^(?:" + regex + ")$`";
+            return error;
         }
-        return error;
+        var body = error[Prefix.Length..];
+        var colon = body.IndexOf(": `", StringComparison.Ordinal);
+        var kind = colon < 0 ? body : body[..colon];
+        var arg = colon < 0 ? "" : body[(colon + 3)..].TrimEnd('`');
+        switch (kind)
+        {
+            case "missing closing )" or "unexpected )":
+                return $"{Prefix}{kind}: `{anchored}`";
+            case "trailing backslash at end of expression":
+                return $"{Prefix}missing closing ): `{anchored}`";
+            case "missing closing ]":
+            {
+                var open = regex.LastIndexOf('[');
+                return open < 0 ? error : $"{Prefix}{kind}: `{regex[open..]})$`";
+            }
+            case "invalid repeat count":
+            {
+                var brace = arg.LastIndexOf('{');
+                return brace <= 0 ? error : $"{Prefix}{kind}: `{arg[brace..]}`";
+            }
+            case "invalid nested repetition operator":
+            {
+                var op = arg.IndexOfAny(['*', '+', '?', '{']);
+                return op <= 0 ? error : $"{Prefix}{kind}: `{arg[op..]}`";
+            }
+            case "invalid character class range":
+            {
+                var dash = arg.LastIndexOf('-');
+                return dash < 1 || dash + 1 >= arg.Length ? error : $"{Prefix}{kind}: `{arg.Substring(dash - 1, 3)}`";
+            }
+            default:
+                return error;
+        }
     }
 
     private long ParseDurationToken(Token t) =>

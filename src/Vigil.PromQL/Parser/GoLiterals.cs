@@ -336,6 +336,30 @@ internal static class GoLiterals
                     return null;
             }
         }
-        return Encoding.UTF8.GetString(bytes.ToArray());
+        return DecodeKeepingInvalidBytes(bytes);
+    }
+
+    /// <summary>
+    /// UTF-8 to a .NET string, where each byte that is not valid UTF-8 becomes the lone surrogate U+DC00+byte
+    /// ("surrogateescape"), so that <c>"\xff"</c> survives and prints back as Go prints it.
+    /// </summary>
+    private static string DecodeKeepingInvalidBytes(List<byte> bytes)
+    {
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes);
+        var sb = new StringBuilder(span.Length);
+        while (!span.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf8(span, out var rune, out var consumed) == System.Buffers.OperationStatus.Done)
+            {
+                sb.Append(rune.ToString());
+                span = span[consumed..];
+            }
+            else
+            {
+                sb.Append((char)(0xDC00 + span[0]));
+                span = span[1..];
+            }
+        }
+        return sb.ToString();
     }
 }

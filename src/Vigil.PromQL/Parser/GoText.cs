@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Vigil.Model;
 
 namespace Vigil.PromQL.Parser;
 
@@ -48,22 +47,7 @@ internal static class GoText
             case '\t': sb.Append("\\t"); break;
             case '\v': sb.Append("\\v"); break;
             default:
-                if (IsPrint(r))
-                {
-                    sb.Append(char.ConvertFromUtf32(r));
-                }
-                else if (r < ' ' || r == 0x7f)
-                {
-                    sb.Append("\\x").Append(r.ToString("x2", CultureInfo.InvariantCulture));
-                }
-                else if (r < 0x10000)
-                {
-                    sb.Append("\\u").Append(r.ToString("x4", CultureInfo.InvariantCulture));
-                }
-                else
-                {
-                    sb.Append("\\U").Append(r.ToString("x8", CultureInfo.InvariantCulture));
-                }
+                AppendRune(sb, r);
                 break;
         }
         return sb.Append('\'').ToString();
@@ -82,8 +66,68 @@ internal static class GoText
         return IsPrint(r) ? text + " '" + char.ConvertFromUtf32(r) + "'" : text;
     }
 
-    /// <summary><c>%q</c> of a string.</summary>
-    public static string Quote(string s) => LabelText.Quote(s);
+    /// <summary>
+    /// <c>%q</c> of a string (Go's <c>strconv.Quote</c>). A lone surrogate U+DC80..U+DCFF stands for a byte that is not
+    /// valid UTF-8 (see <see cref="GoLiterals.Unquote"/>) and prints as <c>\xNN</c>, as Go prints the raw byte.
+    /// </summary>
+    public static string Quote(string s)
+    {
+        var sb = new StringBuilder(s.Length + 2).Append('"');
+        for (var i = 0; i < s.Length; i++)
+        {
+            int r = s[i];
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                r = char.ConvertToUtf32(s[i], s[i + 1]);
+                i++;
+            }
+            else if (r is >= 0xDC80 and <= 0xDCFF)
+            {
+                sb.Append("\\x").Append((r - 0xDC00).ToString("x2", CultureInfo.InvariantCulture));
+                continue;
+            }
+            else if (char.IsSurrogate(s[i]))
+            {
+                r = 0xFFFD;
+            }
+            switch (r)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\a': sb.Append("\\a"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\v': sb.Append("\\v"); break;
+                default:
+                    AppendRune(sb, r);
+                    break;
+            }
+        }
+        return sb.Append('"').ToString();
+    }
+
+    private static void AppendRune(StringBuilder sb, int r)
+    {
+        if (IsPrint(r))
+        {
+            sb.Append(char.ConvertFromUtf32(r));
+        }
+        else if (r < ' ' || r == 0x7f)
+        {
+            sb.Append("\\x").Append(r.ToString("x2", CultureInfo.InvariantCulture));
+        }
+        else if (r < 0x10000)
+        {
+            sb.Append("\\u").Append(r.ToString("x4", CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            sb.Append("\\U").Append(r.ToString("x8", CultureInfo.InvariantCulture));
+        }
+    }
 
     /// <summary><c>%.10q</c> of a string followed by <c>...</c>, as <c>Item.String()</c> writes long items.</summary>
     public static string QuoteTruncated(string s)

@@ -20,7 +20,7 @@ internal readonly record struct Token(TokenType Type, int Pos, string Val)
         t is TokenType.LeftParen or TokenType.RightParen or TokenType.LeftBrace or TokenType.RightBrace
             or TokenType.LeftBracket or TokenType.RightBracket or TokenType.Comma or TokenType.Eql or TokenType.Colon
             or TokenType.Semicolon or TokenType.Blank or TokenType.Times or TokenType.Space or TokenType.Start or TokenType.End
-        || IsOperator(t) || IsAggregator(t) || IsKeyword(t);
+        || (IsOperator(t) && t != TokenType.At) || IsAggregator(t) || IsKeyword(t);
 
     /// <summary>Prometheus's <c>Item.String()</c>.</summary>
     public override string ToString()
@@ -55,6 +55,11 @@ internal readonly record struct Token(TokenType Type, int Pos, string Val)
     /// <summary>Prometheus's <c>Item.desc()</c>, the text after "unexpected" in syntax errors.</summary>
     public string Describe()
     {
+        if (Type == TokenType.At)
+        {
+            // 2.42's ItemTypeStr lacks AT, so Go describes it by its yacc token number.
+            return "\"<Item 57385>\" " + ToString();
+        }
         if (HasTypeString(Type))
         {
             return ToString();
