@@ -211,4 +211,49 @@ public sealed class ReportFormatTests
         Assert.Equal(expected.StandardOutput, output.ToString());
         Assert.Equal(expected.ExitCode, exit);
     }
+
+    // promtool's engine may hold at most 10,000 samples at once: one series of 12,001 samples in a range
+    // fails the query, two series of 6,001 each do not (a range function holds one series at a time).
+    [Fact]
+    public async Task The_sample_limit_matches_promtool()
+    {
+        using var dir = new TempDirectory("vigil-rules-report");
+        var file = dir.File("limit.yml");
+        await File.WriteAllTextAsync(file, """
+            tests:
+              - interval: 1m
+                input_series:
+                  - series: 'big'
+                    values: '0+1x12000'
+                  - series: 'half{a="1"}'
+                    values: '0+1x6000'
+                  - series: 'half{a="2"}'
+                    values: '0+1x6000'
+                promql_expr_test:
+                  - expr: count_over_time(big[10d])
+                    eval_time: 200h
+                    exp_samples: []
+                  - expr: sum_over_time(big[10d:1m])
+                    eval_time: 200h
+                    exp_samples: []
+                  - expr: count_over_time(half[10d])
+                    eval_time: 200h
+                    exp_samples:
+                      - labels: '{a="1"}'
+                        value: 6001
+                      - labels: '{a="2"}'
+                        value: 6001
+            """);
+
+        var promtool = ExternalTool.Require("promtool", "prometheus");
+        var expected = await ExternalTool.RunAsync(promtool, ["test", "rules", file]);
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = Rules.UnitTesting.RuleUnitTestRunner.Run([file], output, error);
+
+        Assert.Contains("err: query processing would load too many samples into memory in query execution", expected.StandardError, StringComparison.Ordinal);
+        Assert.Equal(expected.StandardError, error.ToString());
+        Assert.Equal(expected.ExitCode, exit);
+    }
 }
