@@ -2,6 +2,7 @@ using System.Text;
 using Vigil.Model;
 using Vigil.Model.Exposition;
 using Vigil.PromQL.Ast;
+using Vigil.PromQL.Functions;
 using ValueType = Vigil.PromQL.Ast.ValueType;
 
 namespace Vigil.PromQL.Engine;
@@ -329,7 +330,7 @@ internal sealed partial class Evaluator
         BinaryOp.Sub => lhs - rhs,
         BinaryOp.Mul => lhs * rhs,
         BinaryOp.Div => lhs / rhs,
-        BinaryOp.Pow => Math.Pow(lhs, rhs),
+        BinaryOp.Pow => GoMath.Pow(lhs, rhs),
         BinaryOp.Mod => GoMod(lhs, rhs),
         BinaryOp.Eql => lhs == rhs ? 1 : 0,
         BinaryOp.Neq => lhs != rhs ? 1 : 0,
@@ -337,7 +338,7 @@ internal sealed partial class Evaluator
         BinaryOp.Lss => lhs < rhs ? 1 : 0,
         BinaryOp.Gte => lhs >= rhs ? 1 : 0,
         BinaryOp.Lte => lhs <= rhs ? 1 : 0,
-        BinaryOp.Atan2 => Math.Atan2(lhs, rhs),
+        BinaryOp.Atan2 => GoMath.Atan2(lhs, rhs),
         _ => throw new QueryException(QueryErrorType.Internal, $"operator \"{op.Text()}\" not allowed for scalar operations"),
     };
 
@@ -348,7 +349,7 @@ internal sealed partial class Evaluator
         BinaryOp.Sub => (lhs - rhs, true),
         BinaryOp.Mul => (lhs * rhs, true),
         BinaryOp.Div => (lhs / rhs, true),
-        BinaryOp.Pow => (Math.Pow(lhs, rhs), true),
+        BinaryOp.Pow => (GoMath.Pow(lhs, rhs), true),
         BinaryOp.Mod => (GoMod(lhs, rhs), true),
         BinaryOp.Eql => (lhs, lhs == rhs),
         BinaryOp.Neq => (lhs, lhs != rhs),
@@ -356,7 +357,7 @@ internal sealed partial class Evaluator
         BinaryOp.Lss => (lhs, lhs < rhs),
         BinaryOp.Gte => (lhs, lhs >= rhs),
         BinaryOp.Lte => (lhs, lhs <= rhs),
-        BinaryOp.Atan2 => (Math.Atan2(lhs, rhs), true),
+        BinaryOp.Atan2 => (GoMath.Atan2(lhs, rhs), true),
         _ => throw new QueryException(QueryErrorType.Internal, $"operator \"{op.Text()}\" not allowed for operations between vectors"),
     };
 

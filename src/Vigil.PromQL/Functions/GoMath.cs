@@ -11,7 +11,7 @@ namespace Vigil.PromQL.Functions;
 /// <c>Ceil</c>, <c>Abs</c>) use <see cref="Math"/>. Sources: go/src/math/{sin,tan,trig_reduce,asin,atan,sinh,tanh,
 /// asinh,acosh,atanh,log1p,log10,dim}.go, exp_amd64.s, log_amd64.s.
 /// </summary>
-internal static class GoMath
+internal static partial class GoMath
 {
     private const double Pi = Math.PI;
     private const double Ln2Value = 0.693147180559945309417232121458176568;
