@@ -547,6 +547,10 @@ internal sealed partial class ExprParser
             }
             Consume();
             var text = Unquote(value);
+            if (type is LabelMatchType.Regex or LabelMatchType.NotRegex && GoRegexCheck.Check(text) is { } goError)
+            {
+                throw Fail(t.Pos, value.EndPos, "error parsing regexp: " + goError);
+            }
             if (!LabelMatcher.TryCreate(type, t.Val, text, out var matcher, out var error))
             {
                 throw Fail(t.Pos, value.EndPos, RegexError(error, text));
