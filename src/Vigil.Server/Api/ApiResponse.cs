@@ -44,15 +44,6 @@ public static class ApiResponse
         }
     }
 
-    /// <summary>Writes a success envelope without <c>data</c> (Prometheus omits a nil <c>data</c>).</summary>
-    public static async Task WriteEmptySuccessAsync(HttpResponse response)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = ContentType;
-        await response.Body.WriteAsync("{\"status\":\"success\"}"u8.ToArray()).ConfigureAwait(false);
-    }
-
     /// <summary>Writes the warnings array when there are any (Prometheus's <c>omitempty</c>).</summary>
     public static void WriteWarnings(Utf8JsonWriter writer, IReadOnlyList<string>? warnings)
     {

@@ -104,8 +104,8 @@ public sealed partial class PrometheusApi
         }
         if (!HasSelector(expr))
         {
-            // Prometheus returns a nil result here, which its envelope omits.
-            await ApiResponse.WriteEmptySuccessAsync(context.Response).ConfigureAwait(false);
+            // Prometheus returns a nil result here, and its handler answers a nil result with 204 and no body.
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
             return;
         }
         // No exemplar storage yet: the shape of an empty answer.

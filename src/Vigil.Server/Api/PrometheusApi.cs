@@ -17,9 +17,10 @@ namespace Vigil.Server.Api;
 /// </summary>
 public sealed partial class PrometheusApi
 {
-    private static readonly string[] s_get = ["GET"];
-    private static readonly string[] s_getPost = ["GET", "POST"];
-    private static readonly string[] s_postPut = ["POST", "PUT"];
+    // Every route also answers OPTIONS (a CORS preflight) with 204, as Prometheus's router does.
+    private static readonly string[] s_get = ["GET", "OPTIONS"];
+    private static readonly string[] s_getPost = ["GET", "POST", "OPTIONS"];
+    private static readonly string[] s_postPut = ["POST", "PUT", "OPTIONS"];
 
     private readonly QueryEngine _engine;
     private readonly IQueryableStorage _storage;
@@ -87,9 +88,26 @@ public sealed partial class PrometheusApi
         return api;
     }
 
-    /// <summary>Runs a handler; an <see cref="ApiException"/> becomes Prometheus's error envelope.</summary>
+    /// <summary>
+    /// Runs a handler; an <see cref="ApiException"/> becomes Prometheus's error envelope. Like Prometheus with its
+    /// default <c>--web.cors.origin=".*"</c>, a request with an <c>Origin</c> gets CORS headers allowing any origin.
+    /// </summary>
     private static RequestDelegate Handle(Func<HttpContext, ApiForm, Task> handler) => async context =>
     {
+        if (context.Request.Headers.Origin.Count > 0)
+        {
+            var headers = context.Response.Headers;
+            headers.AccessControlAllowHeaders = "Accept, Authorization, Content-Type, Origin";
+            headers.AccessControlAllowMethods = "GET, POST, OPTIONS";
+            headers.AccessControlAllowOrigin = "*";
+            headers.AccessControlExposeHeaders = "Date";
+            headers.Vary = "Origin";
+        }
+        if (HttpMethods.IsOptions(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
         try
         {
             var form = await ApiForm.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);

@@ -86,6 +86,26 @@ public sealed class ParameterErrorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cors_headers_and_preflight_answer_like_Prometheus_default_origin()
+    {
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/query");
+        preflight.Headers.Add("Origin", "http://x.example");
+        var response = await _vigil.Client.SendAsync(preflight);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("GET, POST, OPTIONS", response.Headers.GetValues("Access-Control-Allow-Methods").Single());
+
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/api/v1/alerts");
+        get.Headers.Add("Origin", "http://x.example");
+        response = await _vigil.Client.SendAsync(get);
+        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("Date", response.Headers.GetValues("Access-Control-Expose-Headers").Single());
+
+        response = await _vigil.Client.GetAsync("/api/v1/alerts");
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
     public async Task Unknown_api_paths_are_404()
         => Assert.Equal(HttpStatusCode.NotFound, (await _vigil.Client.GetAsync("/api/v1/nonexistent")).StatusCode);
 }
