@@ -32,6 +32,9 @@ public static class QueryResultWriter
         var pipe = response.BodyWriter;
         var scratch = ArrayPool<byte>.Shared.Rent(ScratchBytes);
         var writer = new Utf8JsonWriter(pipe, ApiResponse.WriterOptions);
+        // The writer commits to the pipe whenever it needs more room; what matters is how much the pipe holds
+        // unsent, so flush by total bytes written: the pipe's few pooled segments are then reused.
+        long flushed = 0;
         try
         {
             writer.WriteStartObject();
@@ -55,10 +58,9 @@ public static class QueryResultWriter
                     for (var i = 0; i < vector.Samples.Count; i++)
                     {
                         WriteVectorSample(writer, vector.Samples[i], scratch);
-                        if (writer.BytesPending >= FlushThresholdBytes)
+                        if (writer.BytesCommitted + writer.BytesPending - flushed >= FlushThresholdBytes)
                         {
-                            writer.Flush();
-                            await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
+                            flushed = await FlushAsync(writer, pipe, cancellationToken).ConfigureAwait(false);
                         }
                     }
                     writer.WriteEndArray();
@@ -69,10 +71,9 @@ public static class QueryResultWriter
                     foreach (var series in matrix.Series)
                     {
                         WriteSeries(writer, series, scratch);
-                        if (writer.BytesPending >= FlushThresholdBytes)
+                        if (writer.BytesCommitted + writer.BytesPending - flushed >= FlushThresholdBytes)
                         {
-                            writer.Flush();
-                            await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
+                            flushed = await FlushAsync(writer, pipe, cancellationToken).ConfigureAwait(false);
                         }
                     }
                     writer.WriteEndArray();
@@ -90,6 +91,13 @@ public static class QueryResultWriter
             await writer.DisposeAsync().ConfigureAwait(false);
             ArrayPool<byte>.Shared.Return(scratch);
         }
+    }
+
+    private static async ValueTask<long> FlushAsync(Utf8JsonWriter writer, System.IO.Pipelines.PipeWriter pipe, CancellationToken cancellationToken)
+    {
+        writer.Flush();
+        await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return writer.BytesCommitted;
     }
 
     /// <summary>A scalar: <c>[seconds,"value"]</c>; the timestamp as Go's encoding/json writes <c>float64(t)/1000</c>.</summary>
