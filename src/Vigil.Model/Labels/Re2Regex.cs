@@ -79,9 +79,25 @@ internal static class Re2Regex
                         i = end < 0 ? re2.Length : end + 1;
                         break;
                     }
+                    case '0' or (>= '1' and <= '7') when e == '0' || (i + 1 < re2.Length && re2[i + 1] is >= '0' and <= '7'):
+                    {
+                        // Go's octal escape: \0 or \1-\7 followed by an octal digit, up to three digits in all.
+                        var value = e - '0';
+                        for (var d = 1; d < 3 && i + 1 < re2.Length && re2[i + 1] is >= '0' and <= '7'; d++)
+                        {
+                            value = (value * 8) + (re2[++i] - '0');
+                        }
+                        var literal = ((char)value).ToString();
+                        sb.Append(inClass ? EscapeInClass(literal) : Regex.Escape(literal));
+                        break;
+                    }
                     case >= '1' and <= '9':
                         error = $"error parsing regexp: invalid escape sequence: `\\{e}`";
                         return false;
+                    case < '\x80' when !char.IsAsciiLetterOrDigit(e):
+                        // Go lets any ASCII punctuation be escaped (e.g. \_ or \@); .NET refuses some.
+                        sb.Append(inClass ? EscapeInClass(e.ToString()) : Regex.Escape(e.ToString()));
+                        break;
                     default:
                         sb.Append('\\').Append(e);
                         break;
