@@ -29,7 +29,7 @@ internal sealed partial class ScrapeLoop
     private readonly ScrapeStats _stats;
     private readonly ulong _offsetSeed;
     private readonly ReportSeries _report;
-    private readonly Channel<bool> _ticks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    private readonly Channel<DateTimeOffset> _ticks = Channel.CreateBounded<DateTimeOffset>(new BoundedChannelOptions(1)
     {
         FullMode = BoundedChannelFullMode.DropWrite,
         SingleReader = true,
@@ -77,9 +77,12 @@ internal sealed partial class ScrapeLoop
     public void Start(CancellationToken poolStopping)
     {
         var offset = Target.Offset(Target.Interval, _offsetSeed, _time.GetUtcNow());
-        _timer = _time.CreateTimer(static state => ((ScrapeLoop)state!)._ticks.Writer.TryWrite(true), this, offset, Target.Interval);
+        _timer = _time.CreateTimer(static state => ((ScrapeLoop)state!).Tick(), this, offset, Target.Interval);
         _run = Task.Run(() => RunAsync(poolStopping), CancellationToken.None);
     }
+
+    // Each tick carries the instant the timer fired; a tick that finds the slot taken is dropped.
+    private void Tick() => _ticks.Writer.TryWrite(_time.GetUtcNow());
 
     /// <summary>
     /// Stops scheduling and waits for the scrape in flight. With <paramref name="endOfRunStaleness"/>, the loop
@@ -201,8 +204,7 @@ internal sealed partial class ScrapeLoop
     /// </summary>
     private async Task EndOfRunStalenessAsync(CancellationToken poolStopping)
     {
-        await _ticks.Reader.ReadAsync(poolStopping).ConfigureAwait(false);
-        var staleTime = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var staleTime = (await _ticks.Reader.ReadAsync(poolStopping).ConfigureAwait(false)).ToUnixTimeMilliseconds();
         await _ticks.Reader.ReadAsync(poolStopping).ConfigureAwait(false);
         await Task.Delay(Target.Interval / 10, _time, poolStopping).ConfigureAwait(false);
 

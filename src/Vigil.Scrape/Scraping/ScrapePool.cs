@@ -30,16 +30,7 @@ public sealed class ScrapePool : IAsyncDisposable
         _appendable = appendable;
         _options = options ?? new ScrapePoolOptions();
         Stats = _options.Stats ?? new ScrapeStats();
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.GZip,
-            AllowAutoRedirect = true,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-        };
-        _options.ConfigureHandler?.Invoke(handler);
-        _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _client = CreateClient(_options);
     }
 
     /// <summary>The job name (<c>scrapePool</c> in the targets API).</summary>
@@ -207,6 +198,24 @@ public sealed class ScrapePool : IAsyncDisposable
         _client.Dispose();
         _stopping.Dispose();
         _syncGate.Dispose();
+    }
+
+    /// <summary>
+    /// The pool's client: no proxy, automatic gzip (which also sends <c>Accept-Encoding: gzip</c>), redirects
+    /// followed (follow_redirects' default), no cookies, no client-side timeout (each scrape has its own).
+    /// </summary>
+    internal static HttpClient CreateClient(ScrapePoolOptions options)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.GZip,
+            AllowAutoRedirect = true,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        };
+        options.ConfigureHandler?.Invoke(handler);
+        return new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     private ScrapeLoop NewLoop(ScrapeTarget target, ScrapeCache? cache) =>
