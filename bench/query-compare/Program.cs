@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Vigil.Compat.Tests.Differential;
+using Vigil.Testing;
+using Vigil.Testing.Generators;
+
+namespace Vigil.QueryCompare;
+
+/// <summary>
+/// Query latency, Vigil against Prometheus 2.42 on the same machine and the same data:
+/// <list type="number">
+/// <item>generates metrics with <see cref="OpenMetricsGenerator"/> (one file per 2 h window, deleted once imported);</item>
+/// <item>backfills each file with <c>promtool tsdb create-blocks-from openmetrics</c> and <c>vigil tsdb import openmetrics</c>;</item>
+/// <item>starts Prometheus alone, waits for its compaction to settle, runs every query once to warm up, then
+/// <c>--repeat</c> rounds, and stops it; then the same for Vigil;</item>
+/// <item>prints, per query and overall, the median and p90 of each, the ratio Vigil/Prometheus and whether the answers agree.</item>
+/// </list>
+/// Usage: <c>dotnet run -c Release --project bench/query-compare -- [--quick] [--instances N] [--hours H] [--repeat R] [--settle S] [--deadline MIN] [--work DIR]</c>.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var instances = Arg(args, "--instances", quick ? 30 : 115);
+        var hours = Arg(args, "--hours", quick ? 3.0 : 24.0);
+        var repeat = Arg(args, "--repeat", quick ? 5 : 7);
+        var settle = Arg(args, "--settle", quick ? 0 : 150);
+        var deadlineMinutes = Arg(args, "--deadline", quick ? 2.8 : 60.0);
+        var workArg = ArgString(args, "--work");
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(deadlineMinutes);
+        using var temp = workArg is null ? new TempDirectory("vigil-query-compare") : null;
+        var work = workArg ?? temp!.Path;
+        Directory.CreateDirectory(work);
+        var log = Console.Out;
+        var clock = Stopwatch.StartNew();
+
+        var nowSeconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var options = new MetricsGeneratorOptions
+        {
+            End = DateTimeOffset.FromUnixTimeSeconds(nowSeconds - (nowSeconds % 60) - 60),
+            Duration = TimeSpan.FromHours(hours),
+            InstancesPerJob = instances,
+        };
+        var promData = Path.Combine(work, "prometheus-data");
+        var vigilData = Path.Combine(work, "vigil-data");
+        var meta = Path.Combine(work, "generated.txt");
+        long end;
+        string dataDescription;
+        if (File.Exists(meta) && Directory.Exists(promData) && Directory.Exists(vigilData))
+        {
+            // Reuse an earlier backfill (--work DIR): line 1 is the data's end, line 2 its description.
+            var lines = await File.ReadAllLinesAsync(meta);
+            end = long.Parse(lines[0], CultureInfo.InvariantCulture);
+            dataDescription = lines[1] + " (reused)";
+            log.WriteLine($"reusing {work}: {dataDescription}");
+        }
+        else
+        {
+            (end, dataDescription) = await BackfillAsync(options, work, promData, vigilData, log, clock);
+            await File.WriteAllLinesAsync(meta, [end.ToString(CultureInfo.InvariantCulture), dataDescription]);
+        }
+
+        var queries = BenchQueries.For(hours);
+        var timeout = TimeSpan.FromMinutes(2);
+        log.WriteLine($"[{clock.Elapsed:mm\\:ss}] Prometheus: start, settle, warm up, {repeat} rounds of {queries.Count} queries");
+        Measurement prom;
+        await using (var prometheus = await PrometheusInstance.StartAsync(promData, work))
+        {
+            await SettleAsync(promData, TimeSpan.FromSeconds(settle), deadline, log);
+            using var http = new HttpClient { BaseAddress = prometheus.BaseAddress, Timeout = timeout };
+            prom = await MeasureAsync(http, queries, end, repeat, deadline);
+        }
+        log.WriteLine($"[{clock.Elapsed:mm\\:ss}] Vigil: start, warm up, {repeat} rounds");
+        Measurement vigil;
+        await using (var server = await VigilProcess.StartServeAsync(vigilData))
+        {
+            using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = timeout };
+            vigil = await MeasureAsync(http, queries, end, repeat, deadline);
+            await server.TerminateAsync();
+        }
+        log.WriteLine($"[{clock.Elapsed:mm\\:ss}] done");
+        log.WriteLine();
+        log.Write(Report(queries, prom, vigil, dataDescription, repeat, args));
+        return prom.Complete && vigil.Complete ? 0 : 2;
+    }
+
+    private static async Task<(long End, string Description)> BackfillAsync(MetricsGeneratorOptions options, string work, string promData, string vigilData, TextWriter log, Stopwatch clock)
+    {
+        var promtool = ExternalTool.Require("promtool", "prometheus");
+        var generator = new OpenMetricsGenerator(options);
+        var window = (long)TimeSpan.FromHours(2).TotalMilliseconds;
+        long samples = 0, bytes = 0;
+        TimeSpan generating = TimeSpan.Zero, promtoolTime = TimeSpan.Zero, vigilTime = TimeSpan.Zero;
+        var input = Path.Combine(work, "window.om");
+        for (var from = options.StartMs - (options.StartMs % window); from <= options.EndMs; from += window)
+        {
+            var t = Stopwatch.StartNew();
+            GeneratedMetrics written;
+            await using (var file = new FileStream(input, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                written = generator.WriteWindow(file, Math.Max(from, options.StartMs), Math.Min(from + window, options.EndMs + 1));
+            }
+            generating += t.Elapsed;
+            samples += written.Samples;
+            bytes += written.Bytes;
+
+            t.Restart();
+            var created = await ExternalTool.RunAsync(promtool, ["tsdb", "create-blocks-from", "openmetrics", "--quiet", input, promData], timeout: TimeSpan.FromMinutes(20));
+            if (created.ExitCode != 0)
+            {
+                throw new InvalidOperationException("promtool failed: " + created.Output);
+            }
+            promtoolTime += t.Elapsed;
+
+            t.Restart();
+            var imported = await ExternalTool.RunAsync("dotnet", [VigilProcess.DllPath, "tsdb", "import", "openmetrics", input, vigilData], timeout: TimeSpan.FromMinutes(20));
+            if (imported.ExitCode != 0)
+            {
+                throw new InvalidOperationException("vigil import failed: " + imported.Output);
+            }
+            vigilTime += t.Elapsed;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[{clock.Elapsed:mm\\:ss}] window {DateTimeOffset.FromUnixTimeMilliseconds(from):HH:mm}: {written.Series} series, {written.Samples} samples, {written.Bytes / 1e6:F0} MB; generate {generating.TotalSeconds:F0} s, promtool {promtoolTime.TotalSeconds:F0} s, vigil import {vigilTime.TotalSeconds:F0} s so far"));
+        }
+        File.Delete(input);
+        var description = string.Create(CultureInfo.InvariantCulture,
+            $"{generator.SeriesWritten:N0} series, {samples:N0} samples ({options.Duration.TotalHours:0.#} h at {options.Interval.TotalSeconds:0} s, {options.InstancesPerJob} instances per job, {bytes / 1e9:F2} GB of OpenMetrics); backfill took promtool {promtoolTime.TotalSeconds:F0} s, vigil import {vigilTime.TotalSeconds:F0} s");
+        return (options.EndMs / 1000, description);
+    }
+
+    /// <summary>
+    /// Prometheus compacts backfilled 2 h blocks into larger ones in the background (first round about a minute after
+    /// start). Measuring during that would time the compaction too, so wait until no block has appeared or gone for
+    /// 20 s, at least <paramref name="atLeast"/>.
+    /// </summary>
+    private static async Task SettleAsync(string dataPath, TimeSpan atLeast, DateTime deadline, TextWriter log)
+    {
+        if (atLeast <= TimeSpan.Zero)
+        {
+            return;
+        }
+        var started = DateTime.UtcNow;
+        var last = BlockDirs(dataPath);
+        var stableSince = DateTime.UtcNow;
+        log.WriteLine($"  {last.Split(',').Length} blocks at start");
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var now = BlockDirs(dataPath);
+            if (now != last)
+            {
+                last = now;
+                stableSince = DateTime.UtcNow;
+                log.WriteLine($"  {now.Split(',').Length} blocks after {(DateTime.UtcNow - started).TotalSeconds:F0} s");
+            }
+            if (DateTime.UtcNow - started >= atLeast && DateTime.UtcNow - stableSince >= TimeSpan.FromSeconds(20))
+            {
+                return;
+            }
+        }
+    }
+
+    private static string BlockDirs(string dataPath)
+        => string.Join(",", Directory.GetDirectories(dataPath).Select(Path.GetFileName).Where(n => n is { Length: >= 26 } && n != "wal" && n != "chunks_head").Order(StringComparer.Ordinal));
+
+    private sealed class Measurement(int queries)
+    {
+        public List<double>[] Milliseconds { get; } = [.. Enumerable.Range(0, queries).Select(_ => new List<double>())];
+
+        public QueryAnswer?[] LastAnswer { get; } = new QueryAnswer?[queries];
+
+        public bool Complete { get; set; } = true;
+    }
+
+    private static async Task<Measurement> MeasureAsync(HttpClient http, IReadOnlyList<BenchQuery> queries, long end, int repeat, DateTime deadline)
+    {
+        var m = new Measurement(queries.Count);
+        for (var round = 0; round <= repeat; round++)
+        {
+            for (var i = 0; i < queries.Count; i++)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    m.Complete = false;
+                    return m;
+                }
+                var clock = Stopwatch.StartNew();
+                QueryAnswer answer;
+                try
+                {
+                    using var response = await http.GetAsync(queries[i].Path(end));
+                    var body = await response.Content.ReadAsStringAsync();
+                    answer = new QueryAnswer(response.StatusCode, body, clock.Elapsed);
+                }
+                catch (TaskCanceledException)
+                {
+                    answer = new QueryAnswer(HttpStatusCode.GatewayTimeout, "{\"status\":\"error\",\"errorType\":\"client_timeout\"}", clock.Elapsed);
+                }
+                // Round 0 warms caches and the JIT; it is not timed.
+                if (round > 0)
+                {
+                    m.Milliseconds[i].Add(answer.Elapsed.TotalMilliseconds);
+                }
+                m.LastAnswer[i] = answer;
+            }
+        }
+        return m;
+    }
+
+    private static string Report(IReadOnlyList<BenchQuery> queries, Measurement prom, Measurement vigil, string data, int repeat, string[] args)
+    {
+        var sb = new StringBuilder();
+        var ic = CultureInfo.InvariantCulture;
+        sb.AppendLine(ic, $"Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; machine: {Environment.ProcessorCount} cores, {MemoryGiB():F0} GiB; {RuntimeVersion()}; load average at the end: {LoadAverage()}");
+        sb.AppendLine(ic, $"Data: {data}");
+        sb.AppendLine(ic, $"Command: dotnet run -c Release --project bench/query-compare -- {string.Join(' ', args)}");
+        sb.AppendLine(ic, $"Each query: 1 untimed warm-up, then {repeat} timed rounds (round-robin over the queries), wall time of the HTTP request including the JSON body.");
+        sb.AppendLine();
+        sb.AppendLine("| query | shape | Prometheus median ms | p90 | Vigil median ms | p90 | Vigil/Prometheus | agree |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|:---:|");
+        var ratios = new List<double>();
+        var agree = 0;
+        double promTotal = 0, vigilTotal = 0;
+        for (var i = 0; i < queries.Count; i++)
+        {
+            var q = queries[i];
+            var pm = Percentile(prom.Milliseconds[i], 0.5);
+            var pp = Percentile(prom.Milliseconds[i], 0.9);
+            var vm = Percentile(vigil.Milliseconds[i], 0.5);
+            var vp = Percentile(vigil.Milliseconds[i], 0.9);
+            var ratio = vm / pm;
+            if (double.IsFinite(ratio))
+            {
+                ratios.Add(ratio);
+                promTotal += pm;
+                vigilTotal += vm;
+            }
+            var same = prom.LastAnswer[i] is { } pa && vigil.LastAnswer[i] is { } va && QueryAnswerComparer.Difference(pa, va, q.Expr.StartsWith("topk", StringComparison.Ordinal)) is null;
+            agree += same ? 1 : 0;
+            var ok = prom.LastAnswer[i]?.Body.StartsWith("{\"status\":\"success\"", StringComparison.Ordinal) == true ? "" : " (Prometheus: error)";
+            sb.AppendLine(ic, $"| `{q.Expr.Replace("|", "\\|", StringComparison.Ordinal)}` | {q.Shape} | {pm:F1} | {pp:F1} | {vm:F1} | {vp:F1} | {ratio:F2} | {(same ? "yes" : "**no**")}{ok} |");
+        }
+        sb.AppendLine();
+        var geo = ratios.Count > 0 ? Math.Exp(ratios.Average(Math.Log)) : double.NaN;
+        sb.AppendLine(ic, $"Vigil/Prometheus: geometric mean of the per-query median ratios {geo:F2}, median ratio {Percentile(ratios, 0.5):F2}, range {(ratios.Count > 0 ? ratios.Min() : double.NaN):F2}–{(ratios.Count > 0 ? ratios.Max() : double.NaN):F2}; sum of medians {promTotal:F0} ms vs {vigilTotal:F0} ms ({vigilTotal / promTotal:F2}).");
+        sb.AppendLine(ic, $"Answers agree (QueryAnswerComparer, as in the differential tests): {agree} of {queries.Count} ({100.0 * agree / queries.Count:F0}%).");
+        if (!prom.Complete || !vigil.Complete)
+        {
+            sb.AppendLine("INCOMPLETE: the deadline cut the measurement short; the figures above cover only the rounds that ran.");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Nearest-rank percentile (the median of an even count is the mean of the middle two).</summary>
+    private static double Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+        var sorted = values.Order().ToList();
+        if (p == 0.5 && sorted.Count % 2 == 0)
+        {
+            return (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+        }
+        var rank = (int)Math.Ceiling(p * sorted.Count);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
+    }
+
+    private static double MemoryGiB()
+    {
+        foreach (var line in File.ReadLines("/proc/meminfo"))
+        {
+            if (line.StartsWith("MemTotal:", StringComparison.Ordinal))
+            {
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / (1024 * 1024);
+            }
+        }
+        return double.NaN;
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+    private static string RuntimeVersion() => $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+
+    private static T Arg<T>(string[] args, string name, T fallback) where T : IParsable<T>
+    {
+        var value = ArgString(args, name);
+        return value is null ? fallback : T.Parse(value, CultureInfo.InvariantCulture);
+    }
+
+    private static string? ArgString(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
