@@ -191,12 +191,13 @@ public sealed class ScrapeLoopTests
     [InlineData(false)]
     public async Task Exposed_timestamps_are_used_only_with_honor_timestamps(bool honor)
     {
-        await using var target = TestTarget.Text("a 1 1500000000000\nb 2\n");
+        var exposed = Now - 3_600_000;
+        await using var target = TestTarget.Text($"a 1 {exposed}\nb 2\n");
         var loop = Loop(new ScrapeTarget { Labels = LabelsFor(target.Url), Url = target.Url, HonorTimestamps = honor }, _storage, _clock);
 
         await ScrapeAsync(loop);
 
-        Assert.Equal(honor ? 1500000000000 : Now, Assert.Single(Samples(_storage, "a")).TimestampMs);
+        Assert.Equal(honor ? exposed : Now, Assert.Single(Samples(_storage, "a")).TimestampMs);
         Assert.Equal(Now, Assert.Single(Samples(_storage, "b")).TimestampMs);
     }
 
@@ -256,7 +257,7 @@ public sealed class ScrapeLoopTests
     [Fact]
     public async Task Series_with_exposed_timestamps_are_not_marked_stale()
     {
-        await using var target = TestTarget.Text("a 1 1500000000000\n");
+        await using var target = TestTarget.Text($"a 1 {Now - 60_000}\n");
         var loop = Loop(Target(target.Url), _storage, _clock);
         await ScrapeAsync(loop);
 
@@ -455,12 +456,13 @@ public sealed class ScrapeLoopTests
     [Fact]
     public async Task Out_of_order_and_duplicate_samples_are_counted_not_fatal()
     {
-        await using var target = TestTarget.Text("a 1 1500000001000\nb 1 1500000001000\nc 1\n");
+        var t1 = Now - 60_000;
+        await using var target = TestTarget.Text($"a 1 {t1}\nb 1 {t1}\nc 1\n");
         var stats = new ScrapeStats();
         var loop = Loop(Target(target.Url), _storage, _clock, stats);
         await ScrapeAsync(loop);
 
-        target.Handler = TestTarget.Respond("a 2 1500000000000\nb 2 1500000001000\nc 2\n");
+        target.Handler = TestTarget.Respond($"a 2 {t1 - 1000}\nb 2 {t1}\nc 2\n");
         _clock.Advance(TimeSpan.FromSeconds(10));
         var status = await ScrapeAsync(loop);
 
