@@ -23,6 +23,7 @@ public static class VigilCommand
             VersionCommand.Create(output),
             TsdbCommand.Create(output, error),
             TestCommand.Create(output, error),
+            CheckCommand.Create(output, error),
         };
         return root;
     }
