@@ -74,10 +74,15 @@ public static class ServeCommand
             Description = "Enable API endpoints for admin control actions (/api/v1/admin/tsdb/delete_series, /api/v1/admin/tsdb/snapshot).",
         };
 
+        var remoteWriteReceiver = new Option<bool>("--web.enable-remote-write-receiver")
+        {
+            Description = "Accept remote-write requests on /api/v1/write (Prometheus remote write 1.0: snappy-compressed protobuf).",
+        };
+
         var command = new Command("serve", "Run the Vigil server: the TSDB in --storage.tsdb.path, the Prometheus HTTP API (/api/v1), the management endpoints (/-/healthy, /-/ready, /-/quit, /-/reload) and Vigil's own /metrics.")
         {
             listen, dataPath, configFile, retentionTime, retentionSize, lifecycle, logLevel,
-            queryTimeout, queryMaxSamples, queryMaxConcurrency, queryLookbackDelta, adminApi,
+            queryTimeout, queryMaxSamples, queryMaxConcurrency, queryLookbackDelta, adminApi, remoteWriteReceiver,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -118,6 +123,7 @@ public static class ServeCommand
                 QueryMaxConcurrency = parse.GetValue(queryMaxConcurrency),
                 QueryLookbackDelta = lookback,
                 EnableAdminApi = parse.GetValue(adminApi),
+                EnableRemoteWriteReceiver = parse.GetValue(remoteWriteReceiver),
                 LogLevel = parse.GetValue(logLevel) switch
                 {
                     "debug" => LogLevel.Debug,

@@ -85,6 +85,7 @@ public sealed partial class PrometheusApi
         api.MapMethods("/status/tsdb", s_get, Handle(TsdbStatusAsync));
         api.MapMethods("/admin/tsdb/delete_series", s_postPut, Handle(DeleteSeriesAsync));
         api.MapMethods("/admin/tsdb/snapshot", s_postPut, Handle(SnapshotAsync));
+        api.MapPost("/write", RemoteWriteAsync);
         return api;
     }
 

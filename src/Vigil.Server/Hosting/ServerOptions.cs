@@ -38,4 +38,7 @@ public sealed record ServerOptions
 
     /// <summary>Whether the admin endpoints under <c>/api/v1/admin</c> are enabled (<c>--web.enable-admin-api</c>).</summary>
     public bool EnableAdminApi { get; init; }
+
+    /// <summary>Whether <c>POST /api/v1/write</c> accepts remote-write requests (<c>--web.enable-remote-write-receiver</c>).</summary>
+    public bool EnableRemoteWriteReceiver { get; init; }
 }

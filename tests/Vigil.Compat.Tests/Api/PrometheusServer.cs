@@ -34,11 +34,16 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    public static async Task<PrometheusServer> StartAsync(string dataPath, string configDirectory, params string[] extraArgs)
+    /// <summary>Starts Prometheus with an empty configuration (<c>global: {}</c>).</summary>
+    public static Task<PrometheusServer> StartAsync(string dataPath, string configDirectory, params string[] extraArgs)
+        => StartWithConfigAsync(dataPath, configDirectory, "global: {}\n", extraArgs);
+
+    /// <summary>Starts Prometheus with <paramref name="configYaml"/> as its configuration and waits until it is ready.</summary>
+    public static async Task<PrometheusServer> StartWithConfigAsync(string dataPath, string configDirectory, string configYaml, params string[] extraArgs)
     {
         var prometheus = ExternalTool.Require("prometheus", "prometheus");
         var config = Path.Combine(configDirectory, "prometheus.yml");
-        await File.WriteAllTextAsync(config, "global: {}\n");
+        await File.WriteAllTextAsync(config, configYaml);
         var port = FreePort.Next();
         var psi = new ProcessStartInfo(prometheus)
         {
