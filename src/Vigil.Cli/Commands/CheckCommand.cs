@@ -157,14 +157,14 @@ public static class CheckCommand
                         var matches = Glob(Join(path, pattern));
                         if (matches.Count == 0)
                         {
-                            output.WriteLine($"  WARNING: file \"{pattern}\" for file_sd in scrape job \"{scrape.JobName}\" does not exist");
+                            output.WriteLine($"  WARNING: file \"{Join(path, pattern)}\" for file_sd in scrape job \"{scrape.JobName}\" does not exist");
                             continue;
                         }
                         foreach (var file in matches)
                         {
                             if (!TargetGroupFile.TryParse(File.ReadAllText(file), file, out var groups, out var sdError))
                             {
-                                return [$"checking SD file \"{pattern}\": {sdError}"];
+                                return [$"checking SD file \"{Join(path, pattern)}\": {sdError}"];
                             }
                             if (CheckTargets(groups, scrape) is { } targetError)
                             {
@@ -192,14 +192,14 @@ public static class CheckCommand
                     var matches = Glob(Join(path, pattern));
                     if (matches.Count == 0)
                     {
-                        output.WriteLine($"  WARNING: file \"{pattern}\" for file_sd in alertmanager config does not exist");
+                        output.WriteLine($"  WARNING: file \"{Join(path, pattern)}\" for file_sd in alertmanager config does not exist");
                         continue;
                     }
                     foreach (var file in matches)
                     {
                         if (!TargetGroupFile.TryParse(File.ReadAllText(file), file, out _, out var sdError))
                         {
-                            return [$"checking SD file \"{pattern}\": {sdError}"];
+                            return [$"checking SD file \"{Join(path, pattern)}\": {sdError}"];
                         }
                     }
                 }

@@ -87,7 +87,7 @@ internal sealed partial class ConfigReader
                 case "scrape_interval": interval = Duration(value, TimeSpan.Zero); return true;
                 case "scrape_timeout": timeout = Duration(value, TimeSpan.Zero); timeoutNode = value; return true;
                 case "evaluation_interval": evaluation = Duration(value, TimeSpan.Zero); return true;
-                case "external_labels": global.ExternalLabels = LabelSet(value); return true;
+                case "external_labels": global.ExternalLabels = LabelSet(value, "map[string]string"); return true;
                 case "query_log_file": global.QueryLogFile = Str(value); return true;
                 default: return false;
             }

@@ -231,7 +231,7 @@ internal sealed partial class ConfigReader(string? file)
     }
 
     /// <summary>A <c>model.LabelSet</c>: names must be valid label names.</summary>
-    private Labels LabelSet(YamlNode node, bool allowMetricName = true)
+    private Labels LabelSet(YamlNode node, string goType = "model.LabelSet")
     {
         var labels = new List<Label>();
         if (IsNull(node))
@@ -240,14 +240,14 @@ internal sealed partial class ConfigReader(string? file)
         }
         if (node is not YamlMapping mapping)
         {
-            TypeError(node, "model.LabelSet");
+            TypeError(node, goType);
             return Labels.Empty;
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (k, v) in mapping.Entries)
         {
             var name = Str(k);
-            if (!LabelText.IsValidLabelName(name) || (!allowMetricName && name == Label.MetricName))
+            if (!LabelText.IsValidLabelName(name))
             {
                 Error(k, $"{LabelText.Quote(name)} is not a valid label name");
                 continue;
