@@ -68,16 +68,19 @@ internal sealed partial class Evaluator
         var lookback = _context.LookbackMs;
         var buffer = _context.SampleBuffer;
         var result = new List<Series>(selected.Count);
+        // With @, Prometheus re-aims the selector at the @ time (less its offset) at every step.
+        var at = vs.TimestampMs - vs.OriginalOffsetMs;
+        var (from, to) = at is { } fixedTime ? (fixedTime - lookback, fixedTime) : (_start - offset - lookback, _end - offset);
         foreach (var series in selected)
         {
             _context.ThrowIfCancelled();
             buffer.Clear();
-            _context.Load(series, _start - offset - lookback, _end - offset, dropStale: false, buffer);
+            _context.Load(series, from, to, dropStale: false, buffer);
             List<Sample>? points = null;
             var next = 0;
             for (var ts = _start; ts <= _end; ts += _interval)
             {
-                var refTime = ts - offset;
+                var refTime = at ?? (ts - offset);
                 while (next < buffer.Count && buffer[next].TimestampMs <= refTime)
                 {
                     next++;
@@ -104,10 +107,6 @@ internal sealed partial class Evaluator
         if (ContainsSameLabelset(result))
         {
             throw SameLabelset();
-        }
-        if (_start != _end)
-        {
-            return new Matrix(result);
         }
         return new Matrix(result);
     }
