@@ -85,7 +85,7 @@ public sealed class DnsDiscovererTests
         dns.Zone["web.prod.local."] = [new FakeRecord(1, Address: "10.0.0.9")];
         // A closed port first: the client moves on to the next server.
         var dead = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
-        var config = new ResolverConfig { Servers = [dead, dns.EndPoint], Search = ["prod.local", "local"], Timeout = TimeSpan.FromSeconds(1) };
+        var config = new ResolverConfig { Servers = [dead, dns.EndPoint], Search = ["prod.local", "local"], Timeout = TimeSpan.FromSeconds(5) };
         var client = new DnsClient(config);
 
         var response = await client.LookupAsync("web", DnsRecordType.A, CancellationToken.None);

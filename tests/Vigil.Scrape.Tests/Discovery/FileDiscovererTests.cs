@@ -11,6 +11,13 @@ public sealed class FileDiscovererTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>Replaces a file atomically (write aside, rename), as config management does: a plain write is seen half-done.</summary>
+    private static void Replace(string path, string text)
+    {
+        File.WriteAllText(path + ".tmp", text);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
     private static bool HasTargets(IReadOnlyDictionary<string, TargetGroup> groups, string source, params string[] addresses)
         => groups.TryGetValue(source, out var g) && g.Targets.Select(t => t.Get("__address__")).SequenceEqual(addresses);
 
@@ -54,10 +61,10 @@ public sealed class FileDiscovererTests : IDisposable
         await probe.WaitAsync(g => g.Count == 2);
 
         // No clock movement: only the file system watcher can notice this.
-        File.WriteAllText(path, """[{"targets": ["a:2"]}]""");
+        Replace(path, """[{"targets": ["a:2"]}]""");
         await probe.WaitAsync(g => g.Count == 1 && HasTargets(g, path + ":0", "a:2"), what: "the rewritten file");
 
-        File.WriteAllText(_dir.File("new.json"), """[{"targets": ["c:1"]}]""");
+        Replace(_dir.File("new.json"), """[{"targets": ["c:1"]}]""");
         await probe.WaitAsync(g => HasTargets(g, _dir.File("new.json") + ":0", "c:1"), what: "the new file");
 
         File.Delete(path);
@@ -92,14 +99,14 @@ public sealed class FileDiscovererTests : IDisposable
         await using var probe = new DiscoveryProbe(discoverer);
         await probe.WaitAsync(g => HasTargets(g, path + ":0", "old:1"));
 
-        File.WriteAllText(path, bad);
+        Replace(path, bad);
         await probe.WaitAsync(_ => discoverer.FileErrors.ContainsKey(path), () => _clock.Advance(TimeSpan.FromMinutes(5)), "the parse error");
 
         Assert.Contains(expected, discoverer.FileErrors[path]);
         Assert.StartsWith($"Error reading file \"{path}\"", discoverer.LastError);
         Assert.True(HasTargets(probe.Groups, path + ":0", "old:1"));
 
-        File.WriteAllText(path, name.EndsWith(".json") ? """[{"targets": ["new:1"]}]""" : "- targets: ['new:1']\n");
+        Replace(path, name.EndsWith(".json") ? """[{"targets": ["new:1"]}]""" : "- targets: ['new:1']\n");
         await probe.WaitAsync(g => HasTargets(g, path + ":0", "new:1"), () => _clock.Advance(TimeSpan.FromMinutes(5)), "recovery");
         Assert.Null(discoverer.LastError);
     }
