@@ -19,9 +19,20 @@ public sealed record BenchQuery(string Name, string Expr, double RangeSeconds, d
         ? "instant"
         : string.Create(CultureInfo.InvariantCulture, $"range {Duration(RangeSeconds)}/{Duration(StepSeconds)}");
 
-    private static string Duration(double s) => s >= 3600 && s % 3600 == 0
-        ? string.Create(CultureInfo.InvariantCulture, $"{s / 3600}h")
-        : s >= 60 && s % 60 == 0 ? string.Create(CultureInfo.InvariantCulture, $"{s / 60}m") : string.Create(CultureInfo.InvariantCulture, $"{s}s");
+    private static string Duration(double s)
+    {
+        var whole = (long)s;
+        if (whole != s || whole < 60)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{s}s");
+        }
+        var h = whole / 3600;
+        var m = whole % 3600 / 60;
+        var sec = whole % 60;
+        return (h > 0 ? string.Create(CultureInfo.InvariantCulture, $"{h}h") : "")
+            + (m > 0 ? string.Create(CultureInfo.InvariantCulture, $"{m}m") : "")
+            + (sec > 0 ? string.Create(CultureInfo.InvariantCulture, $"{sec}s") : "");
+    }
 }
 
 /// <summary>

@@ -13,11 +13,11 @@ namespace Vigil.QueryCompare;
 /// <list type="number">
 /// <item>generates metrics with <see cref="OpenMetricsGenerator"/> (one file per 2 h window, deleted once imported);</item>
 /// <item>backfills each file with <c>promtool tsdb create-blocks-from openmetrics</c> and <c>vigil tsdb import openmetrics</c>;</item>
-/// <item>starts Prometheus alone, waits for its compaction to settle, runs every query once to warm up, then
+/// <item>starts Prometheus alone, waits for its compaction to settle, runs every query <c>--warmup</c> times untimed, then
 /// <c>--repeat</c> rounds, and stops it; then the same for Vigil;</item>
 /// <item>prints, per query and overall, the median and p90 of each, the ratio Vigil/Prometheus and whether the answers agree.</item>
 /// </list>
-/// Usage: <c>dotnet run -c Release --project bench/query-compare -- [--quick] [--instances N] [--hours H] [--repeat R] [--settle S] [--deadline MIN] [--work DIR]</c>.
+/// Usage: <c>dotnet run -c Release --project bench/query-compare -- [--quick] [--instances N] [--hours H] [--repeat R] [--warmup W] [--settle S] [--deadline MIN] [--work DIR]</c>.
 /// </summary>
 public static class Program
 {
@@ -28,6 +28,7 @@ public static class Program
         var hours = Arg(args, "--hours", quick ? 3.0 : 24.0);
         var repeat = Arg(args, "--repeat", quick ? 5 : 7);
         var settle = Arg(args, "--settle", quick ? 0 : 150);
+        var warmup = Arg(args, "--warmup", 3);
         var deadlineMinutes = Arg(args, "--deadline", quick ? 2.8 : 60.0);
         var workArg = ArgString(args, "--work");
 
@@ -72,19 +73,19 @@ public static class Program
         {
             await SettleAsync(promData, TimeSpan.FromSeconds(settle), deadline, log);
             using var http = new HttpClient { BaseAddress = prometheus.BaseAddress, Timeout = timeout };
-            prom = await MeasureAsync(http, queries, end, repeat, deadline);
+            prom = await MeasureAsync(http, queries, end, warmup, repeat, deadline);
         }
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] Vigil: start, warm up, {repeat} rounds");
         Measurement vigil;
         await using (var server = await VigilProcess.StartServeAsync(vigilData))
         {
             using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = timeout };
-            vigil = await MeasureAsync(http, queries, end, repeat, deadline);
+            vigil = await MeasureAsync(http, queries, end, warmup, repeat, deadline);
             await server.TerminateAsync();
         }
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] done");
         log.WriteLine();
-        log.Write(Report(queries, prom, vigil, dataDescription, repeat, args));
+        log.Write(Report(queries, prom, vigil, dataDescription, warmup, repeat, args));
         return prom.Complete && vigil.Complete ? 0 : 2;
     }
 
@@ -176,10 +177,10 @@ public static class Program
         public bool Complete { get; set; } = true;
     }
 
-    private static async Task<Measurement> MeasureAsync(HttpClient http, IReadOnlyList<BenchQuery> queries, long end, int repeat, DateTime deadline)
+    private static async Task<Measurement> MeasureAsync(HttpClient http, IReadOnlyList<BenchQuery> queries, long end, int warmup, int repeat, DateTime deadline)
     {
         var m = new Measurement(queries.Count);
-        for (var round = 0; round <= repeat; round++)
+        for (var round = 1 - warmup; round <= repeat; round++)
         {
             for (var i = 0; i < queries.Count; i++)
             {
@@ -200,7 +201,7 @@ public static class Program
                 {
                     answer = new QueryAnswer(HttpStatusCode.GatewayTimeout, "{\"status\":\"error\",\"errorType\":\"client_timeout\"}", clock.Elapsed);
                 }
-                // Round 0 warms caches and the JIT; it is not timed.
+                // Warm-up rounds (round <= 0) fill caches and let the JIT reach its optimized tier; they are not timed.
                 if (round > 0)
                 {
                     m.Milliseconds[i].Add(answer.Elapsed.TotalMilliseconds);
@@ -211,14 +212,14 @@ public static class Program
         return m;
     }
 
-    private static string Report(IReadOnlyList<BenchQuery> queries, Measurement prom, Measurement vigil, string data, int repeat, string[] args)
+    private static string Report(IReadOnlyList<BenchQuery> queries, Measurement prom, Measurement vigil, string data, int warmup, int repeat, string[] args)
     {
         var sb = new StringBuilder();
         var ic = CultureInfo.InvariantCulture;
         sb.AppendLine(ic, $"Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; machine: {Environment.ProcessorCount} cores, {MemoryGiB():F0} GiB; {RuntimeVersion()}; load average at the end: {LoadAverage()}");
         sb.AppendLine(ic, $"Data: {data}");
         sb.AppendLine(ic, $"Command: dotnet run -c Release --project bench/query-compare -- {string.Join(' ', args)}");
-        sb.AppendLine(ic, $"Each query: 1 untimed warm-up, then {repeat} timed rounds (round-robin over the queries), wall time of the HTTP request including the JSON body.");
+        sb.AppendLine(ic, $"Each query: {warmup} untimed warm-up rounds, then {repeat} timed rounds (round-robin over the queries), wall time of the HTTP request including the JSON body.");
         sb.AppendLine();
         sb.AppendLine("| query | shape | Prometheus median ms | p90 | Vigil median ms | p90 | Vigil/Prometheus | agree |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|:---:|");
