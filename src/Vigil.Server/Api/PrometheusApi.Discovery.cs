@@ -1,12 +1,17 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Model;
+using Vigil.Scrape.Manager;
+using Vigil.Scrape.Scraping;
+using Vigil.Server.Scrape;
 
 namespace Vigil.Server.Api;
 
 /// <summary>
 /// <c>metadata</c>, <c>targets</c>, <c>targets/metadata</c>, <c>rules</c>, <c>alerts</c>, <c>alertmanagers</c>:
-/// Prometheus's parameter checks and answer shapes. Vigil has no scrape layer, rule evaluator or notifier yet,
-/// so each answers with its empty shape.
+/// Prometheus's parameter checks and answer shapes. Targets and their metadata come from the scrape manager;
+/// Vigil has no rule evaluator or notifier yet, so rules, alerts and alertmanagers answer with their empty shapes.
 /// </summary>
 public sealed partial class PrometheusApi
 {
@@ -22,36 +27,143 @@ public sealed partial class PrometheusApi
 
     private async Task TargetsAsync(HttpContext context, ApiForm form)
     {
-        // Any "state" is accepted: Prometheus fills the lists it asks for and leaves the other empty.
-        await ApiResponse.WriteSuccessAsync(context.Response, static w =>
+        // Prometheus reads "state" from the URL, lower-cased: "" and "any" show both lists, "active" or "dropped"
+        // one of them, anything else neither (each list is then empty, not absent).
+        var state = (context.Request.Query["state"].FirstOrDefault() ?? "").ToLowerInvariant();
+        var showActive = state is "" or "any" or "active";
+        var showDropped = state is "" or "any" or "dropped";
+        var manager = context.RequestServices.GetService<ScrapeService>()?.Manager;
+        IReadOnlyList<TargetStatus> active = showActive && manager is not null ? manager.ActiveTargets() : [];
+        IReadOnlyList<DroppedTarget> dropped = showDropped && manager is not null ? manager.DroppedTargets() : [];
+        var hostname = Environment.MachineName;
+        await ApiResponse.WriteSuccessAsync(context.Response, w =>
         {
             w.WriteStartObject();
-            WriteEmptyArray(w, "activeTargets"u8);
-            WriteEmptyArray(w, "droppedTargets"u8);
+            w.WriteStartArray("activeTargets"u8);
+            foreach (var t in active)
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("discoveredLabels"u8);
+                QueryResultWriter.WriteLabels(w, t.DiscoveredLabels);
+                w.WriteEndObject();
+                w.WriteStartObject("labels"u8);
+                QueryResultWriter.WriteLabels(w, t.Labels);
+                w.WriteEndObject();
+                w.WriteString("scrapePool"u8, t.ScrapePool);
+                w.WriteString("scrapeUrl"u8, t.ScrapeUrl.OriginalString);
+                w.WriteString("globalUrl"u8, GlobalUrl(t.ScrapeUrl, hostname));
+                w.WriteString("lastError"u8, t.LastError);
+                w.WriteString("lastScrape"u8, t.LastScrape is { } last ? FormatRfc3339Nano(last) : "0001-01-01T00:00:00Z");
+                w.WriteNumber("lastScrapeDuration"u8, t.LastScrapeDuration.TotalSeconds);
+                w.WriteString("health"u8, TargetHealthNames.Of(t.Health));
+                w.WriteString("scrapeInterval"u8, PromDuration.Format(t.ScrapeInterval));
+                w.WriteString("scrapeTimeout"u8, PromDuration.Format(t.ScrapeTimeout));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("droppedTargets"u8);
+            foreach (var t in dropped)
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("discoveredLabels"u8);
+                QueryResultWriter.WriteLabels(w, t.DiscoveredLabels);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteEndObject();
         }).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Prometheus's <c>globalURL</c>: the scrape URL as another machine would reach it, the host replaced by this
+    /// machine's name when it is a loopback or unspecified address (or <c>localhost</c>).
+    /// </summary>
+    internal static string GlobalUrl(Uri url, string hostname)
+    {
+        var host = url.Host.Trim('[', ']');
+        var local = host == "localhost" || (System.Net.IPAddress.TryParse(host, out var ip) && (System.Net.IPAddress.IsLoopback(ip) || ip.Equals(System.Net.IPAddress.Any) || ip.Equals(System.Net.IPAddress.IPv6Any)));
+        if (!local)
+        {
+            return url.OriginalString;
+        }
+        var builder = new UriBuilder(url) { Host = hostname };
+        return builder.Uri.OriginalString;
+    }
+
     private async Task TargetMetadataAsync(HttpContext context, ApiForm form)
     {
-        ParseLimit(form);
+        var limit = ParseLimit(form);
         var matchTarget = form.Value("match_target");
+        IReadOnlyList<LabelMatcher>? matchers = null;
         if (matchTarget.Length > 0)
         {
             try
             {
-                ParseSelector(matchTarget);
+                matchers = ParseSelector(matchTarget);
             }
             catch (ApiException e)
             {
                 throw ApiException.InvalidParameter("match_target", e.Message);
             }
         }
-        await ApiResponse.WriteSuccessAsync(context.Response, static w =>
+        var metric = form.Value("metric");
+        var manager = context.RequestServices.GetService<ScrapeService>()?.Manager;
+        var result = new List<TargetMetadata>();
+        if (manager is not null)
+        {
+            // As 2.42: the limit is checked before each target, so a target's metadata is never cut in half.
+            foreach (var target in manager.ActiveTargets())
+            {
+                if (limit >= 0 && result.Count >= limit)
+                {
+                    break;
+                }
+                if (matchers is not null && !MatchesAll(target.Labels, matchers))
+                {
+                    continue;
+                }
+                foreach (var md in manager.Metadata())
+                {
+                    if (md.Target.Equals(target.Labels) && (metric.Length == 0 || md.Metric == metric))
+                    {
+                        result.Add(md);
+                    }
+                }
+            }
+        }
+        await ApiResponse.WriteSuccessAsync(context.Response, w =>
         {
             w.WriteStartArray();
+            foreach (var md in result)
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("target"u8);
+                QueryResultWriter.WriteLabels(w, md.Target);
+                w.WriteEndObject();
+                if (metric.Length == 0)
+                {
+                    w.WriteString("metric"u8, md.Metric);
+                }
+                w.WriteString("type"u8, TargetMetadata.TypeName(md.Type));
+                w.WriteString("help"u8, md.Help);
+                w.WriteString("unit"u8, md.Unit);
+                w.WriteEndObject();
+            }
             w.WriteEndArray();
         }).ConfigureAwait(false);
+    }
+
+    private static bool MatchesAll(Labels labels, IReadOnlyList<LabelMatcher> matchers)
+    {
+        foreach (var m in matchers)
+        {
+            if (!m.Matches(labels.Get(m.Name)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private async Task RulesAsync(HttpContext context, ApiForm form)

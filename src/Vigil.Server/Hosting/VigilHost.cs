@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Instrumentation;
 using Vigil.Server.Api;
+using Vigil.Server.Scrape;
 using Vigil.Server.Storage;
 using Vigil.Tsdb;
 
@@ -36,6 +37,8 @@ public static class VigilHost
         {
             throw new StartupException($"error loading config from \"{configFile}\" (--config.file): file not found");
         }
+        // A configuration with errors stops start-up with them (file:line: message), as Prometheus does.
+        var scrapeConfig = ScrapeService.LoadInitial(options);
         var dataPath = DataDirectory.Prepare(options.DataPath);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -78,6 +81,10 @@ public static class VigilHost
         builder.Services.AddSingleton(sp => OpenStorage(dataPath, options, sp));
         builder.Services.AddHostedService<TsdbMaintenance>();
         builder.Services.AddPrometheusApi(options);
+        builder.Services.AddSingleton(sp => new ScrapeService(scrapeConfig, options, sp.GetRequiredService<TimeSeriesDb>(), sp.GetRequiredService<ConfigReloader>(),
+            sp.GetRequiredService<IServer>(), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ScrapeService>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ScrapeService>());
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -88,6 +95,7 @@ public static class VigilHost
         {
             var db = app.Services.GetRequiredService<TimeSeriesDb>();
             TsdbMetrics.Register(app.Services.GetRequiredService<IMeterFactory>(), db);
+            ScrapeMetrics.Register(app.Services.GetRequiredService<IMeterFactory>(), app.Services.GetRequiredService<ScrapeService>());
             log.LogInformation("TSDB started: {Blocks} blocks, {Series} series and {Samples} samples replayed from the WAL",
                 db.Blocks.Count, db.LastReplay.Series, db.LastReplay.Samples);
         }
