@@ -160,6 +160,10 @@ internal static class Re2Regex
                 case '$' when !multiline:
                     sb.Append("\\z");
                     break;
+                case '(' when i + 2 < re2.Length && re2[i + 1] == '?' && re2[i + 2] == '<':
+                    // Go 1.19 (Prometheus 2.42's) knows only (?P<name>...).
+                    error = $"error parsing regexp: invalid or unsupported Perl syntax: `(?<`";
+                    return false;
                 case '(' when i + 2 < re2.Length && re2[i + 1] == '?' && re2[i + 2] == 'P':
                     sb.Append("(?");
                     i += 2;

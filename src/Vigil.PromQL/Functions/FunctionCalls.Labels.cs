@@ -1,4 +1,5 @@
 using Vigil.Model;
+using Vigil.Model.Relabel;
 using Vigil.PromQL.Ast;
 using Vigil.PromQL.Engine;
 
@@ -20,7 +21,7 @@ public static partial class FunctionCalls
 
         if (!enh.Cache.TryGetValue(LabelReplaceRegexKey, out var cached))
         {
-            if (!GoRegexp.TryCompileAnchored(regexStr, out var compiled))
+            if (!RelabelRegex.TryCreate(regexStr, out var compiled, out _))
             {
                 throw new QueryException(QueryErrorType.Execution, "invalid regular expression in label_replace(): " + regexStr);
             }
@@ -31,7 +32,7 @@ public static partial class FunctionCalls
             cached = compiled;
             enh.Cache[LabelReplaceRegexKey] = compiled;
         }
-        var regex = (GoRegexp)cached;
+        var regex = (RelabelRegex)cached;
         var results = RewriteCache(enh);
         for (var i = 0; i < vector.Count; i++)
         {
