@@ -1,6 +1,3 @@
-// Needs a reference to src/Vigil.Scrape, which this project gets once Vigil.Server (through Vigil.Cli)
-// references it; until then the wiring step defines VIGIL_SCRAPE or removes this guard.
-#if VIGIL_SCRAPE
 using System.Diagnostics;
 using System.Net.Sockets;
 using Vigil.Model;
@@ -113,4 +110,3 @@ public sealed class NodeExporterScrapeTests
         }
     }
 }
-#endif
