@@ -77,7 +77,10 @@ public static class Program
         }
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] Vigil: start, warm up, {repeat} rounds");
         Measurement vigil;
-        await using (var server = await VigilProcess.StartServeAsync(vigilData))
+        // No scrape jobs, like Prometheus here (Vigil's embedded default would scrape itself during the measurement).
+        var vigilConfig = Path.Combine(work, "vigil.yml");
+        await File.WriteAllTextAsync(vigilConfig, PrometheusInstance.EmptyConfig);
+        await using (var server = await VigilProcess.StartServeAsync(vigilData, $"--config.file={vigilConfig}"))
         {
             using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = timeout };
             vigil = await MeasureAsync(http, queries, end, warmup, repeat, deadline);

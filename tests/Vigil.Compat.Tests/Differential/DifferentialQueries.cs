@@ -365,6 +365,41 @@ public static class DifferentialQueries
         Q("group_left_metric_is_not_a_keyword");
         Q("http_requests_total > on(job, instance, method, code) group_left http_requests_total offset 1h");
 
+        // @ and offset on the paths that special-case selectors, and subquery step alignment at odd times.
+        Q($"timestamp((up @ {At(3000)}))");
+        Q($"timestamp(up @ {At(3000)} offset 5m)");
+        Q($"timestamp(up @ {At(3000)} offset 1m)");
+        Q($"timestamp(up @ {At(3000)} offset -1m)");
+        Q("timestamp(up @ start())");
+        Q($"absent(up{{job=\"api\",instance=\"api-0:8080\"}} @ {At(3000)})");
+        Q($"absent(nonexistent_metric{{job=\"x\"}} @ {At(3000)})");
+        Q($"topk(2, queue_depth @ {At(1000)})");
+        Q($"sum_over_time(queue_depth[1h:5m] @ {At(1000)})");
+        Q("max_over_time(up[10m:1m] @ start())");
+        Q("rate(http_requests_total[5m:1m] offset 30m)");
+        Q($"label_replace(up @ {At(3000)}, \"host\", \"$1\", \"instance\", \"(.*):.*\")");
+        Q($"-queue_depth @ {At(3000)}");
+        Q($"changes(queue_depth[30m] @ {At(3000)})");
+        Q("sum_over_time(queue_depth[10m:7s])");
+        Q("count_over_time(up[1h:13s] offset 7s)");
+        Q("rate(http_requests_total{job=\"api\",method=\"GET\"}[5m:17s])");
+        Q("max_over_time(time()[10m:1m])");
+        Q("holt_winters(sum(queue_depth)[30m:1m], 0.5, 0.1)");
+        Q("-time()");
+        Q("up and on() vector(1)");
+        Q("topk(0, up)");
+        Q("topk(scalar(nonexistent_metric), up)");
+        Q("histogram_quantile(0.5, http_request_duration_seconds_bucket{le!=\"+Inf\"})");
+        Q("label_join(up, \"instance\", \"-\", \"instance\", \"instance\")");
+        Q("label_replace(up, \"x\", \"$1\", \"instance\", \"api\")");
+        Q("up{instance=~\"api\"}");
+        Q("up{instance=~\"api.*|\"}");
+        Q("up{job=~\"(?i)API\"}");
+        Q("count({__name__!=\"\"})");
+        Q("stddev(up{job=\"api\",instance=\"api-0:8080\"})");
+        Q("avg(vector(1) / 0 or vector(-1) / 0)");
+        Q("sum by (job) (up) * on(job) group_right count by (job, instance) (up)");
+
         // The same expressions at the edges of time: the last sample, the end of the lookback, block boundaries, the start.
         var blockBoundary = Math.Floor(e / 7200) * 7200;
         foreach (var at in (double[])[e, e + 295, e + 299, e + 300, e + 301, blockBoundary, blockBoundary - 0.001, e - (6 * 3600), e - (6 * 3600) + 14, e - (6 * 3600) + 299.999])
@@ -380,6 +415,10 @@ public static class DifferentialQueries
         R("changes(up[1h])", e - (6 * 3600), e, 3600);
 
         // Errors: the same errorType (messages are not compared).
+        I("sum(up) @ 100");
+        I("up @ 1e20");
+        I("up @ Inf");
+        I("up{job!~\".+\"}");
         I("holt_winters(queue_depth[10m], 0, 0.5)");
         I("label_replace(up, \"instance\", \"x\", \"\", \"\")");
         I("count_values(\"job\", up) + on(job) up");

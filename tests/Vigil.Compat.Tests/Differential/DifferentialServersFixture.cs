@@ -54,8 +54,12 @@ public sealed class DifferentialServersFixture : IAsyncLifetime
         Assert.True(imported.ExitCode == 0, imported.Output);
         log.AppendLine(CultureInfo.InvariantCulture, $"vigil imported ({clock.Elapsed.TotalSeconds:F1} s), using {VigilProcess.DllPath}");
 
+        // The same configuration as Prometheus's: no scraping (Vigil's embedded default scrapes itself, which
+        // would add series near "now"), the same evaluation interval (the default subquery step).
+        var vigilConfig = _dir.File("vigil.yml");
+        await File.WriteAllTextAsync(vigilConfig, PrometheusInstance.EmptyConfig);
         var starting = PrometheusInstance.StartAsync(promData, _dir.Path);
-        Vigil = await VigilProcess.StartServeAsync(vigilData);
+        Vigil = await VigilProcess.StartServeAsync(vigilData, $"--config.file={vigilConfig}");
         Prometheus = await starting;
         log.AppendLine(CultureInfo.InvariantCulture, $"both ready ({clock.Elapsed.TotalSeconds:F1} s): Prometheus pid {Prometheus.Pid} {Prometheus.BaseAddress}, Vigil pid {Vigil.Pid} {Vigil.BaseAddress}");
         PrometheusClient = new HttpClient { BaseAddress = Prometheus.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };

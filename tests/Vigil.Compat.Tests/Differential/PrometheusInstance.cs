@@ -20,6 +20,9 @@ public sealed class PrometheusInstance : IAsyncDisposable
         Port = port;
     }
 
+    /// <summary>The configuration both servers run with: no scrape jobs, a 1 m evaluation interval.</summary>
+    public const string EmptyConfig = "global:\n  evaluation_interval: 1m\nscrape_configs: []\n";
+
     public int Port { get; }
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
@@ -43,7 +46,7 @@ public sealed class PrometheusInstance : IAsyncDisposable
     {
         var prometheus = ExternalTool.Require("prometheus", "prometheus");
         var config = Path.Combine(configDirectory, "prometheus.yml");
-        await File.WriteAllTextAsync(config, "global:\n  evaluation_interval: 1m\nscrape_configs: []\n");
+        await File.WriteAllTextAsync(config, EmptyConfig);
         var port = FreePort.Next();
         var psi = new ProcessStartInfo(prometheus)
         {
