@@ -2,8 +2,8 @@ namespace Vigil.Testing.Generators;
 
 /// <summary>
 /// What <see cref="OpenMetricsGenerator"/> produces: a seed, the time range (ending at <see cref="End"/>), the
-/// scrape interval and how many instances each job has (the knob for the number of series: about 80 series
-/// per instance of every job, so 3 gives ~240 series and 130 gives ~10,000).
+/// scrape interval and how many instances each job has (the knob for the number of series: about 90 series
+/// per instance index across the four jobs, so 3 gives ~270 series and 115 gives ~10,400).
 /// </summary>
 public sealed record MetricsGeneratorOptions
 {
