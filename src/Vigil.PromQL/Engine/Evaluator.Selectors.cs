@@ -68,9 +68,12 @@ internal sealed partial class Evaluator
         var lookback = _context.LookbackMs;
         var buffer = _context.SampleBuffer;
         var result = new List<Series>(selected.Count);
-        // With @, Prometheus re-aims the selector at the @ time (less its offset) at every step.
-        var at = vs.TimestampMs - vs.OriginalOffsetMs;
-        var (from, to) = at is { } fixedTime ? (fixedTime - lookback, fixedTime) : (_start - offset - lookback, _end - offset);
+        // With @, Prometheus 2.42 aims at the @ time itself at every step, but its storage only holds the
+        // selector's hinted range, [@ - offset - lookback, @ - offset]: the offset narrows what can be found.
+        var at = vs.TimestampMs;
+        var (from, to) = at is { } fixedTime
+            ? (fixedTime - vs.OriginalOffsetMs - lookback, fixedTime - vs.OriginalOffsetMs)
+            : (_start - offset - lookback, _end - offset);
         foreach (var series in selected)
         {
             _context.ThrowIfCancelled();
