@@ -58,7 +58,8 @@ public sealed class ScrapeService : IHostedService, IAsyncDisposable
         {
             TimeProvider = time,
             Stats = Stats,
-            OffsetSeed = (ulong)Environment.MachineName.GetHashCode(StringComparison.Ordinal),
+            // Stable across restarts (string.GetHashCode is not), so targets keep their phase, as Prometheus's hostname hash.
+            OffsetSeed = Vigil.Model.Labels.Of("hostname", Environment.MachineName).Hash,
             Warning = message => log.LogWarning("{Message}", message),
         });
         reloader.Subscribe(ReloadAsync);
