@@ -75,6 +75,44 @@ public sealed class ScrapeManagerTests
         Assert.Null(LastValue(storage, "drop_me"));
     }
 
+    [Fact]
+    public async Task Credentials_come_from_basic_auth_and_authorization_credential_files_re_read_per_scrape()
+    {
+        using var basic = new Target("a 1\n");
+        using var bearer = new Target("b 1\n");
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("password"), "s3cret\n");
+        File.WriteAllText(dir.File("token"), "tok-1\n");
+        var yaml = $"""
+            scrape_configs:
+              - job_name: basic
+                scrape_interval: 1s
+                basic_auth:
+                  username: user
+                  password_file: password
+                static_configs:
+                  - targets: ['{basic.Address}']
+              - job_name: bearer
+                scrape_interval: 1s
+                authorization:
+                  credentials_file: token
+                static_configs:
+                  - targets: ['{bearer.Address}']
+
+            """;
+        var path = dir.File("prometheus.yml");
+        File.WriteAllText(path, yaml.Replace("\r", "", StringComparison.Ordinal));
+        Assert.True(ConfigLoader.TryLoadFile(path, out var config, out var errors), ConfigLoader.Describe(errors));
+        await using var manager = new ScrapeManager(new MemoryStorage(), new ScrapeManagerOptions { DiscoveryUpdateInterval = TimeSpan.FromMilliseconds(100) });
+        await manager.ApplyConfigAsync(config);
+
+        await WaitUntilAsync(() => basic.LastAuthorization is not null && bearer.LastAuthorization is not null);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("user:s3cret")), basic.LastAuthorization);
+        Assert.Equal("Bearer tok-1", bearer.LastAuthorization);
+        File.WriteAllText(dir.File("token"), "tok-2\n");
+        await WaitUntilAsync(() => bearer.LastAuthorization == "Bearer tok-2");
+    }
+
     private static string Job(string name, string address, string interval) => $"""
           - job_name: {name}
             scrape_interval: {interval}
@@ -137,6 +175,8 @@ public sealed class ScrapeManagerTests
 
         public int Requests => Volatile.Read(ref _requests);
 
+        public string? LastAuthorization { get; private set; }
+
         private async Task ServeAsync()
         {
             while (_listener.IsListening)
@@ -151,6 +191,7 @@ public sealed class ScrapeManagerTests
                     return;
                 }
                 Interlocked.Increment(ref _requests);
+                LastAuthorization = context.Request.Headers["Authorization"];
                 context.Response.ContentType = "text/plain; version=0.0.4";
                 await context.Response.OutputStream.WriteAsync(_body);
                 context.Response.Close();
