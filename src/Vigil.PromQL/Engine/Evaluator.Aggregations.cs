@@ -12,17 +12,41 @@ internal sealed partial class Evaluator
         var grouping = new List<string>(e.Grouping);
         grouping.Sort(StringComparer.Ordinal);
         var without = e.Without;
-        Func<Labels, string> groupingKey = labels => GroupingKey(labels, grouping, without);
+
+        // Keys are computed once per input series and interned, so the per-step grouping hashes references only.
+        var interned = new Dictionary<string, string>(StringComparer.Ordinal);
+        Func<Labels, string> groupingKey = labels =>
+        {
+            var key = GroupingKey(labels, grouping, without);
+            if (!interned.TryGetValue(key, out var same))
+            {
+                interned[key] = same = key;
+            }
+            return same;
+        };
+        var groups = new Dictionary<string, Group>(ReferenceKeyComparer.Instance);
 
         if (e.Param is { } param && Unparen(param) is StringLiteral label)
         {
-            return RangeEval(groupingKey, (v, h, enh) => Aggregation(e.Op, grouping, without, 0, label.Value, Samples(v[0]), h[0]!, enh), e.Body);
+            // count_values changes the labels per sample, so its keys are compared by value.
+            var byValue = new Dictionary<string, Group>(StringComparer.Ordinal);
+            return RangeEval(groupingKey, (v, h, enh) => Aggregation(e.Op, grouping, without, 0, label.Value, Samples(v[0]), h[0]!, enh, byValue), e.Body);
         }
         return RangeEval(groupingKey, (v, h, enh) =>
         {
             var p = e.Param is not null ? First(v[0]) : 0;
-            return Aggregation(e.Op, grouping, without, p, null, Samples(v[1]), h[1]!, enh);
+            return Aggregation(e.Op, grouping, without, p, null, Samples(v[1]), h[1]!, enh, groups);
         }, e.Param, e.Body);
+    }
+
+    /// <summary>Compares interned keys by reference.</summary>
+    private sealed class ReferenceKeyComparer : IEqualityComparer<string>
+    {
+        public static readonly ReferenceKeyComparer Instance = new();
+
+        public bool Equals(string? x, string? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(string obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 
     /// <summary>The key a series is grouped by: its <c>by</c> labels, or all but its <c>without</c> labels and the name.</summary>
@@ -62,9 +86,9 @@ internal sealed partial class Evaluator
 
     private static List<VectorSample> Aggregation(
         AggregateOp op, List<string> grouping, bool without, double param, string? valueLabel,
-        List<VectorSample> vec, List<string> seriesHelper, EvalNodeHelper enh)
+        List<VectorSample> vec, List<string> seriesHelper, EvalNodeHelper enh, Dictionary<string, Group> result)
     {
-        var result = new Dictionary<string, Group>(StringComparer.Ordinal);
+        result.Clear();
         var ordered = new List<Group>();
         long k = 0;
         if (op is AggregateOp.TopK or AggregateOp.BottomK)

@@ -57,6 +57,8 @@ internal sealed partial class Evaluator
         {
             set.Add(Label.MetricName);
         }
+        // Signatures are interned, so the per-step matching hashes references only.
+        var interned = new Dictionary<string, string>(StringComparer.Ordinal);
         return labels =>
         {
             var sb = new StringBuilder();
@@ -67,7 +69,12 @@ internal sealed partial class Evaluator
                     sb.Append(label.Name).Append('\xff').Append(label.Value).Append('\xff');
                 }
             }
-            return sb.ToString();
+            var key = sb.ToString();
+            if (!interned.TryGetValue(key, out var same))
+            {
+                interned[key] = same = key;
+            }
+            return same;
         };
     }
 
@@ -77,7 +84,7 @@ internal sealed partial class Evaluator
         {
             return enh.Out;
         }
-        var rightSigs = new HashSet<string>(rhsh, StringComparer.Ordinal);
+        var rightSigs = new HashSet<string>(rhsh, ReferenceKeyComparer.Instance);
         for (var i = 0; i < lhs.Count; i++)
         {
             if (rightSigs.Contains(lhsh[i]))
@@ -100,7 +107,7 @@ internal sealed partial class Evaluator
             enh.Out.AddRange(lhs);
             return enh.Out;
         }
-        var leftSigs = new HashSet<string>(StringComparer.Ordinal);
+        var leftSigs = new HashSet<string>(ReferenceKeyComparer.Instance);
         for (var i = 0; i < lhs.Count; i++)
         {
             leftSigs.Add(lhsh[i]);
@@ -123,7 +130,7 @@ internal sealed partial class Evaluator
             enh.Out.AddRange(lhs);
             return enh.Out;
         }
-        var rightSigs = new HashSet<string>(rhsh, StringComparer.Ordinal);
+        var rightSigs = new HashSet<string>(rhsh, ReferenceKeyComparer.Instance);
         for (var i = 0; i < lhs.Count; i++)
         {
             if (!rightSigs.Contains(lhsh[i]))
@@ -137,9 +144,26 @@ internal sealed partial class Evaluator
     /// <summary>Per-node state of a vector/vector operation reused across steps (Prometheus keeps it on the EvalNodeHelper).</summary>
     private sealed class BinopState
     {
-        public Dictionary<string, VectorSample> RightSigs { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, VectorSample> RightSigs { get; } = new(ReferenceKeyComparer.Instance);
 
-        public Dictionary<string, HashSet<Labels>?> MatchedSigs { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, HashSet<Labels>?> MatchedSigs { get; } = new(ReferenceKeyComparer.Instance);
+
+        /// <summary>Sets of result labels reused across steps (many-to-one matching).</summary>
+        public Stack<HashSet<Labels>> FreeSets { get; } = new();
+
+        /// <summary>Returns every set in <see cref="MatchedSigs"/> for reuse and clears it.</summary>
+        public void ResetMatched()
+        {
+            foreach (var set in MatchedSigs.Values)
+            {
+                if (set is not null)
+                {
+                    set.Clear();
+                    FreeSets.Push(set);
+                }
+            }
+            MatchedSigs.Clear();
+        }
 
         public Dictionary<(Labels, Labels), Labels> ResultMetric { get; } = [];
     }
@@ -182,8 +206,8 @@ internal sealed partial class Evaluator
             rightSigs[sig] = rs;
         }
 
+        state.ResetMatched();
         var matchedSigs = state.MatchedSigs;
-        matchedSigs.Clear();
         for (var i = 0; i < lhs.Count; i++)
         {
             var ls = lhs[i];
@@ -224,7 +248,7 @@ internal sealed partial class Evaluator
             {
                 if (!exists)
                 {
-                    inserted = [];
+                    inserted = state.FreeSets.Count > 0 ? state.FreeSets.Pop() : [];
                     matchedSigs[sig] = inserted;
                 }
                 else if (inserted!.Contains(metric))

@@ -54,7 +54,10 @@ public sealed class ApiServersFixture : IAsyncLifetime
         Assert.True(imported.ExitCode == 0, imported.Output);
 
         var starting = PrometheusServer.StartAsync(promData, _dir.Path, s_retention);
-        Vigil = await VigilProcess.StartServeAsync(vigilData, s_retention);
+        // The same configuration as Prometheus's: no scraping (Vigil's embedded default scrapes itself).
+        var vigilConfig = _dir.File("vigil.yml");
+        await File.WriteAllTextAsync(vigilConfig, "global: {}\n");
+        Vigil = await VigilProcess.StartServeAsync(vigilData, [.. s_retention, $"--config.file={vigilConfig}"]);
         Prometheus = await starting;
         PrometheusClient = new HttpClient { BaseAddress = Prometheus.BaseAddress };
         VigilClient = new HttpClient { BaseAddress = Vigil.BaseAddress };

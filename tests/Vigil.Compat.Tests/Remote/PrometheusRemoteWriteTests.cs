@@ -16,7 +16,10 @@ public class PrometheusRemoteWriteTests
         using var vigilData = new TempDirectory();
         using var promData = new TempDirectory();
         using var promConfig = new TempDirectory();
-        await using var vigil = await VigilProcess.StartServeAsync(vigilData.Path, "--web.enable-remote-write-receiver");
+        // No scraping of its own (the embedded default scrapes itself, into the very series Prometheus sends).
+        var vigilConfig = promConfig.File("vigil.yml");
+        await File.WriteAllTextAsync(vigilConfig, "global: {}\n");
+        await using var vigil = await VigilProcess.StartServeAsync(vigilData.Path, "--web.enable-remote-write-receiver", $"--config.file={vigilConfig}");
         var config = $"""
             global:
               scrape_interval: 1s
