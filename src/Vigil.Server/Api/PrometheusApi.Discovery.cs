@@ -15,12 +15,59 @@ namespace Vigil.Server.Api;
 /// </summary>
 public sealed partial class PrometheusApi
 {
+    /// <summary>
+    /// <c>/api/v1/metadata</c>: per metric name, the distinct (type, help, unit) triples the active targets exposed,
+    /// as Prometheus's metricMetadata gathers them; <c>metric</c> narrows to one name, <c>limit</c> caps the names.
+    /// </summary>
     private async Task MetadataAsync(HttpContext context, ApiForm form)
     {
-        ParseLimit(form);
-        await ApiResponse.WriteSuccessAsync(context.Response, static w =>
+        var limit = ParseLimit(form);
+        var metric = form.Value("metric");
+        var manager = context.RequestServices.GetService<ScrapeService>()?.Manager;
+        var byMetric = new Dictionary<string, List<(string Type, string Help, string Unit)>>(StringComparer.Ordinal);
+        var order = new List<string>();
+        if (manager is not null)
+        {
+            foreach (var md in manager.Metadata())
+            {
+                if (metric.Length > 0 && md.Metric != metric)
+                {
+                    continue;
+                }
+                if (!byMetric.TryGetValue(md.Metric, out var set))
+                {
+                    byMetric[md.Metric] = set = [];
+                    order.Add(md.Metric);
+                }
+                var entry = (TargetMetadata.TypeName(md.Type), md.Help, md.Unit);
+                if (!set.Contains(entry))
+                {
+                    set.Add(entry);
+                }
+            }
+        }
+        await ApiResponse.WriteSuccessAsync(context.Response, w =>
         {
             w.WriteStartObject();
+            var written = 0;
+            foreach (var name in order)
+            {
+                if (limit >= 0 && written >= limit)
+                {
+                    break;
+                }
+                w.WriteStartArray(name);
+                foreach (var (type, help, unit) in byMetric[name])
+                {
+                    w.WriteStartObject();
+                    w.WriteString("type"u8, type);
+                    w.WriteString("help"u8, help);
+                    w.WriteString("unit"u8, unit);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                written++;
+            }
             w.WriteEndObject();
         }).ConfigureAwait(false);
     }

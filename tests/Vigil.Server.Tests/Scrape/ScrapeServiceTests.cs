@@ -65,6 +65,16 @@ public sealed class ScrapeServiceTests
         Assert.Equal(["target", "metric", "type", "help", "unit"], Assert.Single(all.EnumerateArray()).Names());
         Assert.Empty((await vigil.Client.GetDataAsync("/api/v1/targets/metadata?match_target=%7Bjob%3D%22nope%22%7D")).EnumerateArray());
         Assert.Empty((await vigil.Client.GetDataAsync("/api/v1/targets/metadata?limit=0")).EnumerateArray());
+
+        // /api/v1/metadata gathers what the targets exposed, per metric name.
+        var byName = await vigil.Client.GetDataAsync("/api/v1/metadata");
+        var demo = Assert.Single(byName.GetProperty("demo_value").EnumerateArray());
+        Assert.Equal(["type", "help", "unit"], demo.Names());
+        Assert.Equal("gauge", demo.GetProperty("type").GetString());
+        Assert.Equal("A demo value.", demo.GetProperty("help").GetString());
+        Assert.Equal(["demo_value"], (await vigil.Client.GetDataAsync("/api/v1/metadata?metric=demo_value")).Names());
+        Assert.Empty((await vigil.Client.GetDataAsync("/api/v1/metadata?metric=nope")).Names());
+        Assert.Empty((await vigil.Client.GetDataAsync("/api/v1/metadata?limit=0")).Names());
     }
 
     [Fact]
