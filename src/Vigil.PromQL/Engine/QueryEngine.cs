@@ -13,6 +13,7 @@ public sealed partial class QueryEngine
 {
     private readonly QueryEngineOptions _options;
     private readonly SemaphoreSlim _gate;
+    private int _active;
 
     /// <summary>An engine with <paramref name="options"/> (defaults when null).</summary>
     public QueryEngine(QueryEngineOptions? options = null)
@@ -23,6 +24,9 @@ public sealed partial class QueryEngine
 
     /// <summary>The options in force.</summary>
     public QueryEngineOptions Options => _options;
+
+    /// <summary>Queries executing or waiting for a slot now (Prometheus's <c>prometheus_engine_queries</c>).</summary>
+    public int ActiveQueries => Volatile.Read(ref _active);
 
     /// <summary>Parses <paramref name="query"/>; a parse error becomes a <see cref="QueryErrorType.BadData"/> error with Prometheus's wording.</summary>
     public static Expr Parse(string query)
@@ -63,27 +67,35 @@ public sealed partial class QueryEngine
 
     private async Task<QueryValue> ExecAsync(IQueryableStorage storage, Expr expr, long startMs, long endMs, long stepMs, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Timeout);
+        Interlocked.Increment(ref _active);
         try
         {
-            await _gate.WaitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            throw Cancelled(cancellationToken, "query queue");
-        }
-        try
-        {
-            return await Task.Run(() => Run(storage, expr, startMs, endMs, stepMs, timeout.Token, cancellationToken), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            throw Cancelled(cancellationToken, "query execution");
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.Timeout);
+            try
+            {
+                await _gate.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw Cancelled(cancellationToken, "query queue");
+            }
+            try
+            {
+                return await Task.Run(() => Run(storage, expr, startMs, endMs, stepMs, timeout.Token, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw Cancelled(cancellationToken, "query execution");
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
         finally
         {
-            _gate.Release();
+            Interlocked.Decrement(ref _active);
         }
     }
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Instrumentation;
+using Vigil.PromQL.Engine;
 using Vigil.Server.Api;
 using Vigil.Server.Scrape;
 using Vigil.Server.Storage;
@@ -96,6 +97,7 @@ public static class VigilHost
             var db = app.Services.GetRequiredService<TimeSeriesDb>();
             TsdbMetrics.Register(app.Services.GetRequiredService<IMeterFactory>(), db);
             ScrapeMetrics.Register(app.Services.GetRequiredService<IMeterFactory>(), app.Services.GetRequiredService<ScrapeService>());
+            EngineMetrics.Register(app.Services.GetRequiredService<IMeterFactory>(), app.Services.GetRequiredService<QueryEngine>());
             log.LogInformation("TSDB started: {Blocks} blocks, {Series} series and {Samples} samples replayed from the WAL",
                 db.Blocks.Count, db.LastReplay.Series, db.LastReplay.Samples);
         }
