@@ -47,17 +47,45 @@ public sealed class LoadServer : IAsyncDisposable
     /// <summary>Time spent advancing and rendering bodies so far.</summary>
     public TimeSpan RenderTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _renderTicks));
 
+    /// <summary>
+    /// Starts the targets on ports from <paramref name="freePort"/>. A port found free can be taken (or handed out twice)
+    /// before Kestrel binds it, so a failed bind retries with new ports, at most five times.
+    /// </summary>
     public static async Task<LoadServer> StartAsync(int targets, int seriesPerTarget, Func<int> freePort)
+    {
+        var loadTargets = new LoadTarget[targets];
+        for (var i = 0; i < targets; i++)
+        {
+            loadTargets[i] = new LoadTarget(i, seriesPerTarget);
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryStartAsync(loadTargets, freePort);
+            }
+            catch (IOException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private static async Task<LoadServer> TryStartAsync(LoadTarget[] targets, Func<int> freePort)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         var slots = new Dictionary<int, Slot>();
         var ports = new List<int>();
-        for (var i = 0; i < targets; i++)
+        for (var i = 0; i < targets.Length; i++)
         {
             var port = freePort();
+            if (slots.ContainsKey(port))
+            {
+                i--;
+                continue;
+            }
             ports.Add(port);
-            slots[port] = new Slot(new LoadTarget(i, seriesPerTarget));
+            slots[port] = new Slot(targets[i]);
         }
         builder.WebHost.ConfigureKestrel(o =>
         {
@@ -69,7 +97,15 @@ public sealed class LoadServer : IAsyncDisposable
         var app = builder.Build();
         var server = new LoadServer(app, slots, ports) { SeriesPerTarget = slots.Values.First().Target.SeriesCount };
         app.Run(server.HandleAsync);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException)
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         return server;
     }
 
