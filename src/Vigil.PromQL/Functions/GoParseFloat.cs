@@ -8,7 +8,7 @@ namespace Vigil.PromQL.Functions;
 /// with an optional sign and <c>nan</c> in any case. Out-of-range values are errors (Go's ErrRange), so such a bucket
 /// is skipped like a malformed one.
 /// </summary>
-internal static class GoParseFloat
+public static class GoParseFloat
 {
     private const NumberStyles DecimalStyle = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
 
