@@ -1,3 +1,4 @@
+using Vigil.Compat.Tests.Differential;
 using Vigil.Testing;
 
 namespace Vigil.Compat.Tests.Api;
@@ -32,7 +33,7 @@ public sealed class ApiServersFixture : IAsyncLifetime
 
     private readonly TempDirectory _dir = new("vigil-api-compat");
 
-    public PrometheusServer Prometheus { get; private set; } = null!;
+    public PrometheusInstance Prometheus { get; private set; } = null!;
 
     public VigilProcess Vigil { get; private set; } = null!;
 
@@ -53,7 +54,7 @@ public sealed class ApiServersFixture : IAsyncLifetime
         var imported = await VigilProcess.RunAsync("tsdb", "import", "openmetrics", input, vigilData);
         Assert.True(imported.ExitCode == 0, imported.Output);
 
-        var starting = PrometheusServer.StartAsync(promData, _dir.Path, s_retention);
+        var starting = PrometheusInstance.StartAsync(promData, _dir.Path, null, s_retention);
         // The same configuration as Prometheus's: no scraping (Vigil's embedded default scrapes itself).
         var vigilConfig = _dir.File("vigil.yml");
         await File.WriteAllTextAsync(vigilConfig, "global: {}\n");

@@ -7,7 +7,7 @@ namespace Vigil.Compat.Tests.Differential;
 
 /// <summary>
 /// A real Prometheus 2.42 (<c>/usr/bin/prometheus</c>) over a given data directory, with a configuration that
-/// scrapes nothing, on a free loopback port; ready once <c>/-/ready</c> answers 200, stopped by PID with SIGTERM.
+/// scrapes nothing (or one given), on a free loopback port; ready once <c>/-/ready</c> answers 200, stopped by PID with SIGTERM.
 /// </summary>
 public sealed class PrometheusInstance : IAsyncDisposable
 {
@@ -42,11 +42,15 @@ public sealed class PrometheusInstance : IAsyncDisposable
     }
 
     /// <summary>Starts Prometheus on <paramref name="dataPath"/>, writing its configuration into <paramref name="configDirectory"/>.</summary>
-    public static async Task<PrometheusInstance> StartAsync(string dataPath, string configDirectory, TimeSpan? readyTimeout = null, params string[] extraArgs)
+    public static Task<PrometheusInstance> StartAsync(string dataPath, string configDirectory, TimeSpan? readyTimeout = null, params string[] extraArgs)
+        => StartWithConfigAsync(dataPath, configDirectory, EmptyConfig, readyTimeout, extraArgs);
+
+    /// <summary>Starts Prometheus on <paramref name="dataPath"/> with <paramref name="configYaml"/> as its configuration.</summary>
+    public static async Task<PrometheusInstance> StartWithConfigAsync(string dataPath, string configDirectory, string configYaml, TimeSpan? readyTimeout = null, params string[] extraArgs)
     {
         var prometheus = ExternalTool.Require("prometheus", "prometheus");
         var config = Path.Combine(configDirectory, "prometheus.yml");
-        await File.WriteAllTextAsync(config, EmptyConfig);
+        await File.WriteAllTextAsync(config, configYaml);
         var port = FreePort.Next();
         var psi = new ProcessStartInfo(prometheus)
         {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Vigil.Compat.Tests.Api;
+using Vigil.Compat.Tests.Differential;
 using Vigil.Testing;
 
 namespace Vigil.Compat.Tests.Remote;
@@ -34,7 +34,7 @@ public class PrometheusRemoteWriteTests
                   batch_send_deadline: 500ms
                   max_samples_per_send: 500
             """;
-        await using var prometheus = await PrometheusServer.StartWithConfigAsync(promData.Path, promConfig.Path, config);
+        await using var prometheus = await PrometheusInstance.StartWithConfigAsync(promData.Path, promConfig.Path, config);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
         // Wait until a few scrapes have been forwarded.
