@@ -2,9 +2,12 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vigil.Model;
 using Vigil.Server.Hosting;
+
+using Vigil.Server.Scrape;
 
 namespace Vigil.Server.Api;
 
@@ -105,12 +108,14 @@ public sealed partial class PrometheusApi
         {
             retention = (retention.Length > 0 ? retention + " or " : "") + ByteSize.Format(_options.RetentionSizeBytes);
         }
+        // The last reload's outcome, as prometheus_config_last_reload_successful reports it.
+        var reloadSuccess = context.RequestServices.GetService<ScrapeService>()?.LastReloadSuccessful ?? true;
         await ApiResponse.WriteSuccessAsync(context.Response, w =>
         {
             w.WriteStartObject();
             w.WriteString("startTime"u8, FormatRfc3339Nano(_startTime));
             w.WriteString("CWD"u8, Environment.CurrentDirectory);
-            w.WriteBoolean("reloadConfigSuccess"u8, true);
+            w.WriteBoolean("reloadConfigSuccess"u8, reloadSuccess);
             w.WriteString("lastConfigTime"u8, FormatRfc3339Nano(config.LoadedAt.AddTicks(-(config.LoadedAt.UtcTicks % TimeSpan.TicksPerSecond))));
             w.WriteNumber("corruptionCount"u8, _db.Wal.RepairedCorruptions);
             // Go's goroutines and GOMAXPROCS have no exact .NET twins: the thread pool's threads and the processor count.

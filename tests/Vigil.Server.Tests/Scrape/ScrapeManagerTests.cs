@@ -33,10 +33,9 @@ public sealed class ScrapeManagerTests
         var aAfter = Assert.Single(manager.ActiveTargets(), t => t.ScrapePool == "a");
         Assert.Equal(aBefore.Hash, aAfter.Hash);
         Assert.Equal(TimeSpan.FromSeconds(1), aAfter.ScrapeInterval);
-        // Job a keeps being scraped every second through the reload.
+        // Job a keeps being scraped through the reload (no fixed timing: a loaded machine may delay scrapes).
         var requestsBefore = a.Requests;
-        await Task.Delay(2500);
-        Assert.True(a.Requests >= requestsBefore + 2, $"{a.Requests - requestsBefore} scrapes of a in 2.5 s");
+        await WaitUntilAsync(() => a.Requests >= requestsBefore + 2, TimeSpan.FromSeconds(30));
 
         // Job b removed: its target leaves the list and its series get stale markers.
         await manager.ApplyConfigAsync(Load(Job("a", a.Address, "1s")));

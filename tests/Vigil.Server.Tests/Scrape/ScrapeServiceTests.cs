@@ -99,6 +99,7 @@ public sealed class ScrapeServiceTests
         Assert.Contains("vigil.yml:5:", error);
         Assert.Contains("scrape_intervall", error);
         Assert.Contains("prometheus_config_last_reload_successful 0", await vigil.Client.GetStringAsync("/metrics"));
+        Assert.False((await vigil.Client.GetDataAsync("/api/v1/status/runtimeinfo")).GetProperty("reloadConfigSuccess").GetBoolean());
         var before = (await vigil.Client.GetDataAsync("/api/v1/targets")).GetProperty("activeTargets")[0].GetProperty("lastScrape").GetString();
         await WaitUntilAsync(async () => (await vigil.Client.GetDataAsync("/api/v1/targets")).GetProperty("activeTargets")[0].GetProperty("lastScrape").GetString() != before);
 
@@ -107,6 +108,7 @@ public sealed class ScrapeServiceTests
         var good = await vigil.Client.PostAsync("/-/reload", null);
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
         Assert.Contains("prometheus_config_last_reload_successful 1", await vigil.Client.GetStringAsync("/metrics"));
+        Assert.True((await vigil.Client.GetDataAsync("/api/v1/status/runtimeinfo")).GetProperty("reloadConfigSuccess").GetBoolean());
         await WaitForQueryAsync(vigil.Client, "up{job=\"second\"} == 1");
         var pools = (await vigil.Client.GetDataAsync("/api/v1/targets")).GetProperty("activeTargets").EnumerateArray()
             .Select(t => t.GetProperty("scrapePool").GetString()!).ToArray();
