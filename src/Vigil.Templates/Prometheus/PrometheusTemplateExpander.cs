@@ -1,0 +1,59 @@
+namespace Vigil.Templates;
+
+/// <summary>
+/// Prometheus 2.42's <c>template.Expander</c> in text mode: parses <c>text</c> as template <c>name</c> with
+/// <c>missingkey=zero</c> and Prometheus's functions (<c>query</c>, <c>humanize</c>, <c>reReplaceAll</c>, …), executes it
+/// on the data, and wraps errors as Prometheus does (<c>error parsing template NAME: …</c>, <c>error executing template NAME: …</c>).
+/// </summary>
+public sealed class PrometheusTemplateExpander
+{
+    private readonly string _text;
+    private readonly string _name;
+    private readonly object? _data;
+    private readonly TemplateFunctions _functions;
+
+    /// <summary>Creates the expander (Prometheus's <c>NewTemplateExpander</c>).</summary>
+    /// <param name="text">The template text (for alerts, <see cref="AlertTemplateData.Definitions"/> + the annotation).</param>
+    /// <param name="name">The template name (Prometheus uses <c>__alert_NAME</c>).</param>
+    /// <param name="data">The data (<see cref="AlertTemplateData.Create"/> for alerts).</param>
+    /// <param name="timestampMs">The evaluation time: <c>query</c> runs at it.</param>
+    /// <param name="query">Runs <c>query</c>'s PromQL; null makes <c>query</c> fail.</param>
+    /// <param name="externalUrl">The server's external URL (<c>externalURL</c>, <c>pathPrefix</c>).</param>
+    public PrometheusTemplateExpander(string text, string name, object? data, long timestampMs, TemplateQueryFunc? query, string externalUrl)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(externalUrl);
+        _text = text;
+        _name = name;
+        _data = data;
+        _functions = PrometheusFunctions.Create(timestampMs, query, externalUrl);
+    }
+
+    /// <summary>Parses and executes the template.</summary>
+    /// <exception cref="TemplateException">Prometheus's wrapped error text.</exception>
+    public string Expand()
+    {
+        GoTemplate template;
+        try
+        {
+            template = GoTemplate.Parse(_name, _text, _functions, MissingKeyBehavior.Zero);
+        }
+        catch (TemplateException e)
+        {
+            throw new TemplateException($"error parsing template {_name}: {e.Message}", e);
+        }
+        try
+        {
+            return template.Execute(_data);
+        }
+        catch (TemplateException e)
+        {
+            throw new TemplateException($"error executing template {_name}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Only parses the template (what <c>promtool check rules</c> runs); the error is Go's, unwrapped.</summary>
+    /// <exception cref="TemplateException">Go's parse error.</exception>
+    public void ParseTest() => GoTemplate.Parse(_name, _text, _functions, MissingKeyBehavior.Zero);
+}
