@@ -1,3 +1,5 @@
+using Vigil.Templates.Execution;
+
 namespace Vigil.Templates;
 
 /// <summary>
@@ -19,7 +21,7 @@ public static class AlertTemplateData
     }
 
     /// <summary>Go's anonymous struct <c>{Labels, ExternalLabels map[string]string; ExternalURL string; Value interface{}}</c>.</summary>
-    public sealed class AlertData
+    public sealed class AlertData : IGoValue
     {
         internal AlertData(IReadOnlyDictionary<string, string> labels, IReadOnlyDictionary<string, string> externalLabels, string externalUrl, double value)
         {
@@ -40,5 +42,7 @@ public static class AlertTemplateData
 
         /// <summary>The alert's value.</summary>
         public double Value { get; }
+
+        string IGoValue.GoTypeName => "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }";
     }
 }

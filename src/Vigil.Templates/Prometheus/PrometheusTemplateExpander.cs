@@ -18,12 +18,14 @@ public sealed class PrometheusTemplateExpander
     /// <param name="data">The data (<see cref="AlertTemplateData.Create"/> for alerts).</param>
     /// <param name="timestampMs">The evaluation time: <c>query</c> runs at it.</param>
     /// <param name="query">Runs <c>query</c>'s PromQL; null makes <c>query</c> fail.</param>
-    /// <param name="externalUrl">The server's external URL (<c>externalURL</c>, <c>pathPrefix</c>).</param>
-    public PrometheusTemplateExpander(string text, string name, object? data, long timestampMs, TemplateQueryFunc? query, string externalUrl)
+    /// <param name="externalUrl">
+    /// The server's external URL (<c>externalURL</c>, <c>pathPrefix</c>); null is Go's nil <c>*url.URL</c> (what
+    /// <c>promtool test rules</c> passes), which makes both functions fail with Go's nil-pointer error.
+    /// </param>
+    public PrometheusTemplateExpander(string text, string name, object? data, long timestampMs, TemplateQueryFunc? query, string? externalUrl)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(name);
-        ArgumentNullException.ThrowIfNull(externalUrl);
         _text = text;
         _name = name;
         _data = data;
