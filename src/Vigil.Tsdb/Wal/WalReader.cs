@@ -30,11 +30,14 @@ public sealed class WalReader : IDisposable
 
     private long _lastGood;
     private bool _done;
+    private long _startOffset; // Where reading starts in the first segment (a record boundary).
+    private int _skipInPage;   // Bytes of the first loaded page before _startOffset.
 
-    internal WalReader(IFileSystem fs, IReadOnlyList<SegmentFile> segments)
+    internal WalReader(IFileSystem fs, IReadOnlyList<SegmentFile> segments, long startOffset = 0)
     {
         _fs = fs;
         _segments = segments;
+        _startOffset = startOffset;
     }
 
     /// <summary>
@@ -49,6 +52,32 @@ public sealed class WalReader : IDisposable
         all.RemoveAll(s => s.Index < first || s.Index > last);
         return new WalReader(fs, all);
     }
+
+    /// <summary>
+    /// A reader over one segment of <paramref name="directory"/> starting at <paramref name="offset"/>, which must be a
+    /// record boundary (0, or a <see cref="NextOffset"/> an earlier reader returned). It reads only what the file held
+    /// when opened, so a WAL tailer opens a new one to read what was written since; a record cut off by that length is
+    /// reported as a torn-write <see cref="Error"/>, which for the segment being written means "not complete yet".
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The segment does not exist (deleted by a truncation, or not yet created).</exception>
+    public static WalReader OpenSegment(string directory, int segment, long offset = 0, IFileSystem? fileSystem = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(segment);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        var fs = fileSystem ?? PhysicalFileSystem.Instance;
+        var path = System.IO.Path.Combine(directory, WalFormat.SegmentName(segment));
+        if (!fs.FileExists(path))
+        {
+            throw new FileNotFoundException($"WAL segment {path} does not exist", path);
+        }
+        return new WalReader(fs, [new SegmentFile(directory, segment, fs.GetFileLength(path))], offset);
+    }
+
+    /// <summary>
+    /// Where a later reader of this segment may resume: just past the current record; after <see cref="Next"/> returned
+    /// false, the end of what was read (trailing padding included), or after an error, past the last intact record.
+    /// </summary>
+    public long NextOffset => _lastGood;
 
     /// <summary>The current record; valid until the next call to <see cref="Next"/>.</summary>
     public ReadOnlySpan<byte> Record => _recordPageOffset >= 0
@@ -99,6 +128,8 @@ public sealed class WalReader : IDisposable
                         return Fail(_fileLength, string.Create(CultureInfo.InvariantCulture,
                             $"the segment ends inside the record that starts at offset {recordStart} (torn write): no last fragment"));
                     }
+                    // Everything up to the end read (trailing padding included) checked out: a tailer resumes there.
+                    _lastGood = _fileLength;
                     CloseSegment();
                     continue;
                 }
@@ -234,6 +265,17 @@ public sealed class WalReader : IDisposable
         _pageLength = 0;
         _pagePosition = 0;
         _lastGood = 0;
+        if (_startOffset > 0)
+        {
+            // Resume mid-segment: the next page loaded is the one holding the offset, read from the offset on.
+            var pageStart = _startOffset / WalFormat.PageSize * WalFormat.PageSize;
+            _pageStart = pageStart - WalFormat.PageSize;
+            _pageLength = WalFormat.PageSize;
+            _pagePosition = WalFormat.PageSize;
+            _skipInPage = (int)(_startOffset - pageStart);
+            _lastGood = _startOffset;
+            _startOffset = 0;
+        }
         return true;
     }
 
@@ -269,7 +311,8 @@ public sealed class WalReader : IDisposable
         }
         _pageStart = start;
         _pageLength = read;
-        _pagePosition = 0;
+        _pagePosition = Math.Min(_skipInPage, read);
+        _skipInPage = 0;
         return true;
     }
 
