@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Vigil.Model;
 
 namespace Vigil.Alerting.Alerts;
@@ -11,13 +12,13 @@ namespace Vigil.Alerting.Alerts;
 public sealed class Alert
 {
     /// <summary>Creates an alert; <paramref name="labels"/> must not be empty.</summary>
-    public Alert(Labels labels, Labels annotations, DateTimeOffset startsAt, DateTimeOffset endsAt, string generatorUrl, DateTimeOffset updatedAt, bool timeout)
+    public Alert(Labels labels, IReadOnlyDictionary<string, string> annotations, DateTimeOffset startsAt, DateTimeOffset endsAt, string generatorUrl, DateTimeOffset updatedAt, bool timeout)
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(annotations);
         ArgumentNullException.ThrowIfNull(generatorUrl);
         Labels = labels;
-        Annotations = annotations;
+        Annotations = annotations as ImmutableSortedDictionary<string, string> ?? annotations.ToImmutableSortedDictionary(StringComparer.Ordinal);
         StartsAt = startsAt;
         EndsAt = endsAt;
         GeneratorUrl = generatorUrl;
@@ -29,8 +30,11 @@ public sealed class Alert
     /// <summary>The identifying labels.</summary>
     public Labels Labels { get; }
 
-    /// <summary>The annotations (summary, description, runbook_url, ...).</summary>
-    public Labels Annotations { get; }
+    /// <summary>No annotations.</summary>
+    public static ImmutableSortedDictionary<string, string> NoAnnotations { get; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The annotations (summary, description, runbook_url, ...), sorted by name; unlike labels, empty values are kept.</summary>
+    public ImmutableSortedDictionary<string, string> Annotations { get; }
 
     /// <summary>When the alert started firing.</summary>
     public DateTimeOffset StartsAt { get; }
@@ -63,7 +67,7 @@ public sealed class Alert
     public Alert With(DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null, DateTimeOffset? updatedAt = null, bool? timeout = null)
         => new(Labels, Annotations, startsAt ?? StartsAt, endsAt ?? EndsAt, GeneratorUrl, updatedAt ?? UpdatedAt, timeout ?? Timeout, Fingerprint);
 
-    private Alert(Labels labels, Labels annotations, DateTimeOffset startsAt, DateTimeOffset endsAt, string generatorUrl, DateTimeOffset updatedAt, bool timeout, ulong fingerprint)
+    private Alert(Labels labels, ImmutableSortedDictionary<string, string> annotations, DateTimeOffset startsAt, DateTimeOffset endsAt, string generatorUrl, DateTimeOffset updatedAt, bool timeout, ulong fingerprint)
     {
         Labels = labels;
         Annotations = annotations;

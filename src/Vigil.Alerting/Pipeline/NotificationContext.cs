@@ -56,10 +56,25 @@ public sealed class NotificationContext
     }
 
     /// <summary>The annotations every alert has with the same value (template <c>.CommonAnnotations</c>).</summary>
-    public static Labels CommonAnnotations(IReadOnlyList<Alert> alerts)
+    public static IReadOnlyDictionary<string, string> CommonAnnotations(IReadOnlyList<Alert> alerts)
     {
         ArgumentNullException.ThrowIfNull(alerts);
-        return Common(alerts, static a => a.Annotations);
+        if (alerts.Count == 0)
+        {
+            return Alert.NoAnnotations;
+        }
+        var common = alerts[0].Annotations;
+        for (var i = 1; i < alerts.Count; i++)
+        {
+            foreach (var (name, value) in common)
+            {
+                if (!alerts[i].Annotations.TryGetValue(name, out var other) || other != value)
+                {
+                    common = common.Remove(name);
+                }
+            }
+        }
+        return common;
     }
 
     private static Labels Common(IReadOnlyList<Alert> alerts, Func<Alert, Labels> select)
