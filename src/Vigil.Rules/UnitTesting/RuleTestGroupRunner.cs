@@ -38,17 +38,36 @@ internal static class RuleTestGroupRunner
         return (storage, expr, timeMs, cancellationToken) => engine.Evaluate(storage, QueryEngine.Parse(expr), timeMs, cancellationToken);
     }
 
-    public static List<string> Run(string path, RuleTestFile file, RuleTestGroup group, InstantQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one test group: loads <paramref name="ruleFiles"/> (already resolved), evaluates their groups at every
+    /// evaluation interval from 0 to the largest <c>eval_time</c> while the input samples are appended step by step,
+    /// checks the alert tests against the evaluation at or before each <c>eval_time</c>, then the expression tests.
+    /// </summary>
+    public static List<string> Run(string path, RuleTestFile file, RuleTestGroup group, InstantQuery query, IReadOnlyList<string> ruleFiles, CancellationToken cancellationToken)
     {
-        if (!TryLoad(path, file, group, out var storage, out var loadError))
+        if (!TryParseInputs(path, group, out var inputs, out var loadError))
         {
             return [loadError!];
         }
+        var storage = new MemoryStorage();
+        var loader = new InputLoader(inputs, (long)group.Interval.TotalMilliseconds, storage);
+        var evalMs = (long)file.EvaluationInterval.TotalMilliseconds;
+        var maxEvalMs = (long)group.MaxEvalTime.TotalMilliseconds;
         var errors = new List<string>();
-        if (group.AlertRuleTests.Count > 0)
+        if (ruleFiles.Count > 0 || group.AlertRuleTests.Count > 0)
         {
-            var name = group.Name.Length > 0 ? $"    name: {group.Name},\n" : "";
-            errors.Add($"{name}    alert_rule_test: alerting rules are not supported yet by vigil test rules; {group.AlertRuleTests.Count} alert test(s) not run");
+            var ruleErrors = RuleTestAlerts.Run(file, group, storage, loader, ruleFiles, cancellationToken, out var stop);
+            errors.AddRange(ruleErrors);
+            if (stop)
+            {
+                return errors;
+            }
+        }
+        // Whatever the rules did not already load: samples up to the last evaluation step at or before the largest eval_time.
+        var lastStepMs = evalMs > 0 ? maxEvalMs / evalMs * evalMs : maxEvalMs;
+        if (loader.LoadUntil(lastStepMs) is { } appendError)
+        {
+            return [$"{path}: {appendError}"];
         }
         foreach (var test in group.PromqlExprTests)
         {
@@ -60,14 +79,12 @@ internal static class RuleTestGroupRunner
         return errors;
     }
 
-    /// <summary>Parses the input series and appends what promtool would have appended by the end of its evaluation loop.</summary>
-    private static bool TryLoad(string path, RuleTestFile file, RuleTestGroup group, out MemoryStorage storage, out string? error)
+    /// <summary>Parses the input series; a series listed twice keeps its last values (promtool keys its definitions by label hash).</summary>
+    private static bool TryParseInputs(string path, RuleTestGroup group, out List<(Labels Metric, List<SequenceValue> Values)> inputs, out string? error)
     {
-        storage = new MemoryStorage();
+        inputs = [];
         error = null;
-        // A series listed twice keeps its last values (promtool's loadCmd keys its definitions by label hash).
-        var order = new List<Labels>();
-        var defs = new Dictionary<Labels, List<SequenceValue>>();
+        var index = new Dictionary<Labels, int>();
         foreach (var input in group.InputSeries)
         {
             var description = $"{input.Series} {input.Values}";
@@ -78,57 +95,59 @@ internal static class RuleTestGroupRunner
                     $"{path}:{input.Line}: {test}: input series {LabelText.Quote(description)}: {notationError}");
                 return false;
             }
-            if (!defs.ContainsKey(metric))
+            if (index.TryGetValue(metric, out var i))
             {
-                order.Add(metric);
+                inputs[i] = (metric, values);
             }
-            defs[metric] = values;
-        }
-
-        var intervalMs = (long)group.Interval.TotalMilliseconds;
-        var evalMs = (long)file.EvaluationInterval.TotalMilliseconds;
-        var maxEvalMs = (long)group.MaxEvalTime.TotalMilliseconds;
-        var lastStepMs = evalMs > 0 ? maxEvalMs / evalMs * evalMs : maxEvalMs;
-        var appender = storage.Appender();
-        foreach (var metric in order)
-        {
-            var seriesRef = SeriesRef.None;
-            var values = defs[metric];
-            for (var i = 0; i < values.Count; i++)
+            else
             {
-                var t = i * intervalMs;
-                if (t > lastStepMs)
-                {
-                    break;
-                }
-                if (values[i].Omitted)
-                {
-                    continue;
-                }
-                // With interval 0 every value lands on time 0: the first one stays, as in promtool.
-                var status = appender.Append(ref seriesRef, metric, t, values[i].Value);
-                if (status is not (AppendStatus.Ok or AppendStatus.DuplicateTimestamp))
-                {
-                    appender.Rollback();
-                    error = $"{path}:{InputLine(group, metric)}: cannot load series {metric}: {status}";
-                    return false;
-                }
+                index[metric] = inputs.Count;
+                inputs.Add((metric, values));
             }
         }
-        appender.Commit();
         return true;
     }
 
-    private static int InputLine(RuleTestGroup group, Labels metric)
+    /// <summary>Appends the input series step by step, as promtool's lazy loader does while the rules are evaluated.</summary>
+    internal sealed class InputLoader(List<(Labels Metric, List<SequenceValue> Values)> inputs, long intervalMs, MemoryStorage storage)
     {
-        foreach (var input in group.InputSeries)
+        private readonly int[] _next = new int[inputs.Count];
+        private readonly SeriesRef[] _refs = new SeriesRef[inputs.Count];
+
+        /// <summary>The storage the samples go to.</summary>
+        public MemoryStorage Storage => storage;
+
+        /// <summary>Appends every not yet loaded sample at or before <paramref name="timeMs"/>; an error text when one is rejected.</summary>
+        public string? LoadUntil(long timeMs)
         {
-            if (SeriesNotation.TryParseSeries(input.Series, out var m, out _, out _) && m == metric)
+            var appender = storage.Appender();
+            for (var s = 0; s < inputs.Count; s++)
             {
-                return input.Line;
+                var (metric, values) = inputs[s];
+                for (var i = _next[s]; i < values.Count; i++)
+                {
+                    var t = i * intervalMs;
+                    if (t > timeMs)
+                    {
+                        break;
+                    }
+                    _next[s] = i + 1;
+                    if (values[i].Omitted)
+                    {
+                        continue;
+                    }
+                    // With interval 0 every value lands on time 0: the first one stays, as in promtool.
+                    var status = appender.Append(ref _refs[s], metric, t, values[i].Value);
+                    if (status is not (AppendStatus.Ok or AppendStatus.DuplicateTimestamp))
+                    {
+                        appender.Rollback();
+                        return $"cannot load series {metric}: {status}";
+                    }
+                }
             }
+            appender.Commit();
+            return null;
         }
-        return 0;
     }
 
     /// <summary>Runs one expression check; null when it passed, else promtool's failure text.</summary>

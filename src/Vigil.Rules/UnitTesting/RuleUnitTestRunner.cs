@@ -10,9 +10,8 @@ namespace Vigil.Rules.UnitTesting;
 /// Returns 0 when every file passed, 1 otherwise.
 /// </summary>
 /// <remarks>
-/// <c>promql_expr_test</c> is fully supported. Recording and alerting rules are not evaluated yet: a file
-/// that lists <c>rule_files</c> or has an <c>alert_rule_test</c> fails with a message saying so, rather than
-/// passing with its rules ignored.
+/// The test's <c>rule_files</c> (relative to the test file, with globs) are evaluated every <c>evaluation_interval</c>
+/// and checked by <c>alert_rule_test</c>; <c>promql_expr_test</c> runs after the evaluation loop.
 /// </remarks>
 public static class RuleUnitTestRunner
 {
@@ -36,7 +35,7 @@ public static class RuleUnitTestRunner
         foreach (var path in paths)
         {
             output.WriteLine($"Unit Testing:  {path}");
-            var errors = TestFile(path, query, cancellationToken);
+            var errors = TestFile(path, query, error, cancellationToken);
             if (errors.Count > 0)
             {
                 error.WriteLine("  FAILED:");
@@ -62,9 +61,9 @@ public static class RuleUnitTestRunner
 
     /// <summary>Runs one file; returns its failures in promtool's words (empty when it passed).</summary>
     public static IReadOnlyList<string> TestFile(string path, CancellationToken cancellationToken = default)
-        => TestFile(path, query: null, cancellationToken);
+        => TestFile(path, query: null, TextWriter.Null, cancellationToken);
 
-    private static IReadOnlyList<string> TestFile(string path, RuleTestGroupRunner.InstantQuery? query, CancellationToken cancellationToken)
+    private static IReadOnlyList<string> TestFile(string path, RuleTestGroupRunner.InstantQuery? query, TextWriter warnings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
@@ -88,14 +87,14 @@ public static class RuleUnitTestRunner
         {
             return [readError!];
         }
-        return TestFile(path, file, query, cancellationToken);
+        return TestFile(path, file, query, warnings, cancellationToken);
     }
 
     /// <summary>Runs the checks of an already read file; <paramref name="path"/> names it in messages.</summary>
     public static IReadOnlyList<string> TestFile(string path, RuleTestFile file, CancellationToken cancellationToken = default)
-        => TestFile(path, file, query: null, cancellationToken);
+        => TestFile(path, file, query: null, TextWriter.Null, cancellationToken);
 
-    private static IReadOnlyList<string> TestFile(string path, RuleTestFile file, RuleTestGroupRunner.InstantQuery? query, CancellationToken cancellationToken)
+    private static IReadOnlyList<string> TestFile(string path, RuleTestFile file, RuleTestGroupRunner.InstantQuery? query, TextWriter warnings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(file);
@@ -107,17 +106,81 @@ public static class RuleUnitTestRunner
                 return [$"group name repeated in evaluation order: {name}"];
             }
         }
-        if (file.RuleFiles.Count > 0)
-        {
-            return [string.Create(CultureInfo.InvariantCulture,
-                $"{path}: rule_files ({string.Join(", ", file.RuleFiles)}): recording and alerting rules are not supported yet by vigil test rules; only promql_expr_test is")];
-        }
+        var ruleFiles = ResolveRuleFiles(path, file.RuleFiles, warnings);
         query ??= RuleTestGroupRunner.EngineFor(file);
         var errors = new List<string>();
         foreach (var group in file.Tests)
         {
-            errors.AddRange(RuleTestGroupRunner.Run(path, file, group, query, cancellationToken));
+            errors.AddRange(RuleTestGroupRunner.Run(path, file, group, query, ruleFiles, cancellationToken));
         }
         return errors;
+    }
+
+    // promtool's resolveAndGlobFilepaths: relative to the test file's directory, globbed; a pattern matching nothing is a warning.
+    private static List<string> ResolveRuleFiles(string testPath, List<string> patterns, TextWriter warnings)
+    {
+        var baseDir = Path.GetDirectoryName(testPath) ?? "";
+        var files = new List<string>();
+        foreach (var pattern in patterns)
+        {
+            var full = pattern.Length > 0 && !Path.IsPathRooted(pattern) ? GoPathJoin(baseDir, pattern) : pattern;
+            var matches = Glob(full);
+            if (matches.Count == 0)
+            {
+                warnings.WriteLine($"  WARNING: no file match pattern {full}");
+            }
+            files.AddRange(matches);
+        }
+        return files;
+    }
+
+    // Go's filepath.Join: cleaned, "." for an empty directory dropped.
+    private static string GoPathJoin(string dir, string file)
+    {
+        var joined = dir.Length == 0 ? file : dir + "/" + file;
+        var parts = new List<string>();
+        var rooted = joined.StartsWith('/');
+        foreach (var part in joined.Split('/'))
+        {
+            if (part.Length == 0 || part == ".")
+            {
+                continue;
+            }
+            if (part == ".." && parts.Count > 0 && parts[^1] != "..")
+            {
+                parts.RemoveAt(parts.Count - 1);
+                continue;
+            }
+            if (part == ".." && rooted)
+            {
+                continue;
+            }
+            parts.Add(part);
+        }
+        var result = string.Join('/', parts);
+        return rooted ? "/" + result : result.Length == 0 ? "." : result;
+    }
+
+    // Go's filepath.Glob with wildcards in the last element only (enough for rule_files); sorted matches.
+    private static List<string> Glob(string pattern)
+    {
+        var name = Path.GetFileName(pattern);
+        if (name.IndexOfAny(['*', '?', '[']) < 0)
+        {
+            return File.Exists(pattern) || Directory.Exists(pattern) ? [pattern] : [];
+        }
+        var dir = Path.GetDirectoryName(pattern) ?? "";
+        var search = dir.Length == 0 ? "." : dir;
+        if (!Directory.Exists(search))
+        {
+            return [];
+        }
+        var matches = new List<string>();
+        foreach (var entry in Directory.EnumerateFileSystemEntries(search, name))
+        {
+            matches.Add(dir.Length == 0 ? Path.GetFileName(entry) : dir + "/" + Path.GetFileName(entry));
+        }
+        matches.Sort(StringComparer.Ordinal);
+        return matches;
     }
 }

@@ -12,6 +12,9 @@ internal abstract class YamlTree
     /// <summary>The 1-based line where the node starts.</summary>
     public int Line { get; init; }
 
+    /// <summary>The 1-based column where the node starts.</summary>
+    public int Column { get; init; }
+
     /// <summary>The first document of <paramref name="yaml"/>, or null when there is none. Throws <see cref="YamlException"/> on bad syntax.</summary>
     public static YamlTree? Parse(string yaml)
     {
@@ -38,6 +41,7 @@ internal abstract class YamlTree
             var node = new YamlScalar
             {
                 Line = (int)scalar.Start.Line,
+                Column = (int)scalar.Start.Column,
                 Value = scalar.Value,
                 Plain = scalar.Style is ScalarStyle.Plain or ScalarStyle.Any,
                 Tag = scalar.Tag.IsEmpty || scalar.Tag.IsNonSpecific ? null : scalar.Tag.Value,
@@ -47,7 +51,7 @@ internal abstract class YamlTree
         }
         if (parser.TryConsume<SequenceStart>(out var sequenceStart))
         {
-            var node = new YamlSequence { Line = (int)sequenceStart.Start.Line };
+            var node = new YamlSequence { Line = (int)sequenceStart.Start.Line, Column = (int)sequenceStart.Start.Column };
             Remember(anchors, sequenceStart.Anchor, node);
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
@@ -56,7 +60,7 @@ internal abstract class YamlTree
             return node;
         }
         var mappingStart = parser.Consume<MappingStart>();
-        var map = new YamlMap { Line = (int)mappingStart.Start.Line };
+        var map = new YamlMap { Line = (int)mappingStart.Start.Line, Column = (int)mappingStart.Start.Column };
         Remember(anchors, mappingStart.Anchor, map);
         while (!parser.TryConsume<MappingEnd>(out _))
         {
