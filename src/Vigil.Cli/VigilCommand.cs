@@ -24,6 +24,7 @@ public static class VigilCommand
             TsdbCommand.Create(output, error),
             TestCommand.Create(output, error),
             CheckCommand.Create(output, error),
+            RoutesCommand.Create(output, error),
         };
         return root;
     }

@@ -140,6 +140,7 @@ internal sealed partial class ConfigReader
     private WebhookConfig? Webhook(YamlNode node, GlobalConfig global, string? directory)
     {
         string? url = null;
+        var urlGiven = false;
         var sendResolved = true;
         HttpClientConfig? http = null;
         ulong maxAlerts = 0;
@@ -149,14 +150,17 @@ internal sealed partial class ConfigReader
             {
                 case "send_resolved": sendResolved = Bool(value, true); return true;
                 case "http_config": http = Http(value, directory); return true;
-                case "url": url = Url(value, secret: false); return true;
+                case "url": url = Url(value, secret: false); urlGiven = !IsNull(value); return true;
                 case "max_alerts": maxAlerts = UInt64(value); return true;
                 default: return false;
             }
         });
         if (url is null)
         {
-            Error(node, "missing URL in webhook config");
+            if (!urlGiven)
+            {
+                Error(node, "missing URL in webhook config");
+            }
             return null;
         }
         return new WebhookConfig { SendResolved = sendResolved, HttpConfig = http ?? global.HttpConfig, Url = url, MaxAlerts = maxAlerts, Line = node.Line };

@@ -433,7 +433,7 @@ internal sealed partial class ConfigReader(string? file)
                 continue;
             }
             var value = Str(v);
-            if (!Matcher.TryCreate(LabelMatchType.Regex, name.Length > 0 ? name : "_", "^(?:" + value + ")$", out _, out var error))
+            if (!Matcher.TryCompile("^(?:" + value + ")$", out var error))
             {
                 Error(v, error);
                 continue;

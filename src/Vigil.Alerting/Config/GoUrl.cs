@@ -22,14 +22,9 @@ internal static class GoUrl
     public static string? ParseError(string s)
     {
         var quoted = ConfigReader.GoQuote(s);
-        for (var i = 0; i < s.Length; i++)
+        foreach (var c in s)
         {
-            if (s[i] == '%' && (i + 2 >= s.Length || !Uri.IsHexDigit(s[i + 1]) || !Uri.IsHexDigit(s[i + 2])))
-            {
-                var bad = s.Substring(i, Math.Min(3, s.Length - i));
-                return $"parse {quoted}: invalid URL escape {ConfigReader.GoQuote(bad)}";
-            }
-            if (s[i] < 0x20 || s[i] == 0x7f)
+            if (c < 0x20 || c == 0x7f)
             {
                 return $"parse {quoted}: net/url: invalid control character in URL";
             }
@@ -38,12 +33,20 @@ internal static class GoUrl
         {
             return $"parse {quoted}: missing protocol scheme";
         }
-        var host = Host(s);
-        foreach (var c in host)
+        // The authority is parsed before the path is unescaped.
+        foreach (var c in Host(s))
         {
             if (c is ' ' or '<' or '>' or '"' or '{' or '}' or '|' or '\\' or '^' or '`')
             {
                 return $"parse {quoted}: invalid character {ConfigReader.GoQuote(c.ToString())} in host name";
+            }
+        }
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '%' && (i + 2 >= s.Length || !Uri.IsHexDigit(s[i + 1]) || !Uri.IsHexDigit(s[i + 2])))
+            {
+                var bad = s.Substring(i, Math.Min(3, s.Length - i));
+                return $"parse {quoted}: invalid URL escape {ConfigReader.GoQuote(bad)}";
             }
         }
         return null;

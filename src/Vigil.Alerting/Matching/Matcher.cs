@@ -41,17 +41,32 @@ public sealed class Matcher : IEquatable<Matcher>, IComparable<Matcher>
             matcher = new Matcher(type, name, value, compiled);
             return true;
         }
-        // Alertmanager compiles "^(?:" + value + ")$", so Go's message quotes that whole expression.
+        // Alertmanager compiles "^(?:" + value + ")$", so Go's message quotes that whole expression. That form can
+        // compile when the bare one does not ("a)|(b"); Alertmanager then accepts it, and so do we (matching it
+        // fully anchored, where Go would anchor only the outer alternatives).
         var wrapped = "^(?:" + value + ")$";
-        if (!LabelMatcher.TryCreate(type, name, wrapped, out _, out var wrappedError))
+        if (TryCompile(wrapped, out var wrappedError) && LabelMatcher.TryCreate(type, name, wrapped, out compiled, out _))
         {
-            error = wrappedError;
+            matcher = new Matcher(type, name, value, compiled);
+            error = null;
+            return true;
+        }
+        error = wrappedError ?? error;
+        return false;
+    }
+
+    /// <summary>Whether Go's <c>regexp.Compile</c> accepts <paramref name="expression"/> exactly as given; else its message.</summary>
+    internal static bool TryCompile(string expression, [NotNullWhen(false)] out string? error)
+    {
+        if (LabelMatcher.TryCreate(LabelMatchType.Regex, "_", expression, out _, out error))
+        {
+            return true;
         }
         // Go quotes an unclosed class from its '[' to the end of the expression.
         const string MissingBracket = "error parsing regexp: missing closing ]: `";
-        if (error.StartsWith(MissingBracket, StringComparison.Ordinal) && UnclosedClass(wrapped) is var at and >= 0)
+        if (error.StartsWith(MissingBracket, StringComparison.Ordinal) && UnclosedClass(expression) is var at and >= 0)
         {
-            error = MissingBracket + wrapped[at..] + "`";
+            error = MissingBracket + expression[at..] + "`";
         }
         return false;
     }

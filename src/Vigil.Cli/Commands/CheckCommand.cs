@@ -21,6 +21,7 @@ public static class CheckCommand
     public static Command Create(TextWriter output, TextWriter error) => new("check", "Check resources for validity (like promtool check).")
     {
         CreateConfig(output, error),
+        CheckAlertmanagerCommand.Create(output, error),
     };
 
     private static Command CreateConfig(TextWriter output, TextWriter error)
