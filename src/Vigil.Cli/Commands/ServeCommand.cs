@@ -79,10 +79,15 @@ public static class ServeCommand
             Description = "Accept remote-write requests on /api/v1/write (Prometheus remote write 1.0: snappy-compressed protobuf).",
         };
 
+        var otlpReceiver = new Option<bool>("--web.enable-otlp-receiver")
+        {
+            Description = "Accept OTLP/HTTP metrics on /api/v1/otlp/v1/metrics (protobuf or JSON, optionally gzip; like Prometheus's --enable-feature=otlp-write-receiver).",
+        };
+
         var command = new Command("serve", "Run the Vigil server: the TSDB in --storage.tsdb.path, the Prometheus HTTP API (/api/v1), the management endpoints (/-/healthy, /-/ready, /-/quit, /-/reload) and Vigil's own /metrics.")
         {
             listen, dataPath, configFile, retentionTime, retentionSize, lifecycle, logLevel,
-            queryTimeout, queryMaxSamples, queryMaxConcurrency, queryLookbackDelta, adminApi, remoteWriteReceiver,
+            queryTimeout, queryMaxSamples, queryMaxConcurrency, queryLookbackDelta, adminApi, remoteWriteReceiver, otlpReceiver,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -124,6 +129,7 @@ public static class ServeCommand
                 QueryLookbackDelta = lookback,
                 EnableAdminApi = parse.GetValue(adminApi),
                 EnableRemoteWriteReceiver = parse.GetValue(remoteWriteReceiver),
+                EnableOtlpReceiver = parse.GetValue(otlpReceiver),
                 LogLevel = parse.GetValue(logLevel) switch
                 {
                     "debug" => LogLevel.Debug,

@@ -77,6 +77,7 @@ public sealed partial class PrometheusApi
             ["storage.tsdb.retention.time"] = PromDuration.Format(o.RetentionTime),
             ["web.enable-admin-api"] = o.EnableAdminApi ? "true" : "false",
             ["web.enable-lifecycle"] = o.EnableLifecycle ? "true" : "false",
+            ["web.enable-otlp-receiver"] = o.EnableOtlpReceiver ? "true" : "false",
             ["web.enable-remote-write-receiver"] = o.EnableRemoteWriteReceiver ? "true" : "false",
             ["web.listen-address"] = o.ListenAddress.ToString(),
         };

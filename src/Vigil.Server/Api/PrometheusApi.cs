@@ -86,6 +86,7 @@ public sealed partial class PrometheusApi
         api.MapMethods("/admin/tsdb/delete_series", s_postPut, Handle(DeleteSeriesAsync));
         api.MapMethods("/admin/tsdb/snapshot", s_postPut, Handle(SnapshotAsync));
         api.MapPost("/write", RemoteWriteAsync);
+        api.MapPost("/otlp/v1/metrics", OtlpMetricsAsync);
         return api;
     }
 

@@ -41,4 +41,7 @@ public sealed record ServerOptions
 
     /// <summary>Whether <c>POST /api/v1/write</c> accepts remote-write requests (<c>--web.enable-remote-write-receiver</c>).</summary>
     public bool EnableRemoteWriteReceiver { get; init; }
+
+    /// <summary>Whether <c>POST /api/v1/otlp/v1/metrics</c> accepts OTLP/HTTP metrics (<c>--web.enable-otlp-receiver</c>).</summary>
+    public bool EnableOtlpReceiver { get; init; }
 }

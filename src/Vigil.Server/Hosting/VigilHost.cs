@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Instrumentation;
 using Vigil.PromQL.Engine;
 using Vigil.Server.Api;
+using Vigil.Server.Federation;
 using Vigil.Server.Scrape;
 using Vigil.Server.Storage;
 using Vigil.Tsdb;
@@ -109,6 +110,7 @@ public static class VigilHost
         app.MapGet("/", () => Results.Text(LandingPage, "text/html; charset=utf-8"));
         app.MapLifecycleEndpoints(options);
         app.MapPrometheusApi();
+        app.MapFederation();
         app.MapPrometheusScrapingEndpoint();
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

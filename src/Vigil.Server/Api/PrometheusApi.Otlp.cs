@@ -1,0 +1,92 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Vigil.Remote.Otlp;
+
+namespace Vigil.Server.Api;
+
+public sealed partial class PrometheusApi
+{
+    private OtlpMetricsReceiver? _otlpReceiver;
+
+    /// <summary>The OTLP metrics receiver (created on first use, appending to the TSDB).</summary>
+    public OtlpMetricsReceiver OtlpReceiver =>
+        _otlpReceiver ?? Interlocked.CompareExchange(ref _otlpReceiver, new OtlpMetricsReceiver(_db), null) ?? _otlpReceiver;
+
+    /// <summary>
+    /// <c>POST /api/v1/otlp/v1/metrics</c>, the path later Prometheus versions serve OTLP on (so an OpenTelemetry
+    /// exporter's endpoint is <c>http://vigil:9090/api/v1/otlp/v1/metrics</c>): 200 with an
+    /// <c>ExportMetricsServiceResponse</c> (with <c>partial_success</c> when points were rejected), 400 for an
+    /// undecodable body or a sample out of order, 413 past the body limit, 415 for other content types or encodings;
+    /// 404 with a hint when the receiver is off (<c>--web.enable-otlp-receiver</c>).
+    /// </summary>
+    private async Task OtlpMetricsAsync(HttpContext context)
+    {
+        var response = context.Response;
+        if (!_options.EnableOtlpReceiver)
+        {
+            await PlainErrorAsync(response, StatusCodes.Status404NotFound, "otlp write receiver needs to be enabled with --web.enable-otlp-receiver").ConfigureAwait(false);
+            return;
+        }
+        var receiver = OtlpReceiver;
+        var limit = receiver.Options.MaxBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            await PlainErrorAsync(response, StatusCodes.Status413PayloadTooLarge, $"request body of {context.Request.ContentLength} bytes exceeds the limit of {limit} bytes").ConfigureAwait(false);
+            return;
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit + 1, Math.Max(context.Request.ContentLength ?? 64 * 1024, 4096)));
+        try
+        {
+            var length = 0;
+            var body = context.Request.Body;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length > limit)
+                    {
+                        await PlainErrorAsync(response, StatusCodes.Status413PayloadTooLarge, $"request body exceeds the limit of {limit} bytes").ConfigureAwait(false);
+                        return;
+                    }
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit + 1, (long)buffer.Length * 2));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var read = await body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+                length += read;
+            }
+            if (length > limit)
+            {
+                await PlainErrorAsync(response, StatusCodes.Status413PayloadTooLarge, $"request body exceeds the limit of {limit} bytes").ConfigureAwait(false);
+                return;
+            }
+
+            var result = receiver.Receive(buffer.AsSpan(0, length), context.Request.ContentType, context.Request.Headers.ContentEncoding.ToString());
+            if (result.Error is { } error)
+            {
+                if (result.StatusCode >= 400)
+                {
+                    _log.LogWarning("OTLP metrics request rejected: {Error}", error);
+                }
+                else
+                {
+                    _log.LogWarning("OTLP metrics request partly rejected: {Error}", error);
+                }
+            }
+            response.StatusCode = result.StatusCode;
+            response.ContentType = result.ContentType;
+            response.ContentLength = result.Body.Length;
+            await response.Body.WriteAsync(result.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
