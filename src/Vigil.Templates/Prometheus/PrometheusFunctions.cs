@@ -391,11 +391,12 @@ internal static class PrometheusFunctions
 
     private static string HumanizeTimestamp(double v)
     {
+        // 2.42 goes through floatToTime: NaN and ±Inf print as numbers, an overflow is the error.
         if (double.IsNaN(v) || double.IsInfinity(v))
         {
             return Sprintf("%.4g", v);
         }
-        return TimeFromFloatSeconds(v).String();
+        return ToTime(v).String();
     }
 
     // model.TimeFromUnixNano(int64(v*1e9)).Time(): millisecond precision, truncated toward zero.

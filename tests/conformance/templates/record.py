@@ -26,7 +26,7 @@ def read_spec(path):
     return value, templates
 
 def rule_file(templates):
-    out = ['groups:', '- name: templates', '  rules:', '  - alert: A', '    expr: m > -1e300 or m != m', '    annotations:']
+    out = ['groups:', '- name: templates', '  rules:', '  - alert: A', '    expr: m', '    annotations:']
     for i, t in enumerate(templates):
         out.append(f'      a{i:03d}: {json.dumps(t, ensure_ascii=False)}')
     return '\n'.join(out) + '\n'
