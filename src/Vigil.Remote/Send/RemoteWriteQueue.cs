@@ -82,6 +82,9 @@ public sealed partial class RemoteWriteQueue : IWalWatcherSink, IAsyncDisposable
     /// <summary>The watcher's counters (null before start).</summary>
     public WalWatcherStats? WatcherStats => _watcher?.Stats;
 
+    /// <summary>Completes once the WAL watcher has started: samples written from then on are sent.</summary>
+    public Task Started => _watcher?.Started ?? Task.CompletedTask;
+
     /// <summary>Where a restart would resume now.</summary>
     public WalPosition Watermark => _progress.Watermark;
 

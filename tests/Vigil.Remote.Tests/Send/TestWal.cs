@@ -39,6 +39,18 @@ internal sealed class TestWal : IDisposable
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>The end of the last complete record in a segment.</summary>
+    public static long RecordsEnd(string directory, int segment)
+    {
+        using var reader = WalReader.OpenSegment(directory, segment);
+        long end = 0;
+        while (reader.Next())
+        {
+            end = reader.NextOffset;
+        }
+        return end;
+    }
+
     public void Dispose() => Wal.Dispose();
 }
 

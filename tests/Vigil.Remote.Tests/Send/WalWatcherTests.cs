@@ -76,17 +76,6 @@ public class WalWatcherTests
         }
     }
 
-    private static long RecordsEnd(string directory, int segment)
-    {
-        using var reader = WalReader.OpenSegment(directory, segment);
-        long end = 0;
-        while (reader.Next())
-        {
-            end = reader.NextOffset;
-        }
-        return end;
-    }
-
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     private static async Task<(WalWatcher Watcher, Task Run, CancellationTokenSource Stop)> StartAsync(string dir, IWalWatcherSink sink, WalPosition? resume = null)
@@ -184,7 +173,7 @@ public class WalWatcherTests
                 wal.Series(1, Labels.Of("__name__", "m"));
                 wal.Samples(new RefSample(1, Now + 5000, 42));
             }
-            full = File.ReadAllBytes(Path.Combine(source.Path, "00000000"))[..(int)RecordsEnd(source.Path, 0)];
+            full = File.ReadAllBytes(Path.Combine(source.Path, "00000000"))[..(int)TestWal.RecordsEnd(source.Path, 0)];
         }
         var segment = Path.Combine(walDir, "00000000");
         await File.WriteAllBytesAsync(segment, []);
@@ -222,7 +211,7 @@ public class WalWatcherTests
         }
         // The crash tore the last record: garbage after the last intact one, then the next process wrote segment 1.
         var segment0 = Path.Combine(dir.Path, "00000000");
-        var bytes = File.ReadAllBytes(segment0)[..(int)RecordsEnd(dir.Path, 0)];
+        var bytes = File.ReadAllBytes(segment0)[..(int)TestWal.RecordsEnd(dir.Path, 0)];
         File.WriteAllBytes(segment0, [.. bytes, 2, 0, 50, 1, 2, 3, 4, 9]);
         var sink = new RecordingSink();
         var (watcher, run, stop) = await StartAsync(dir.Path, sink, resume: new WalPosition(0, 0));
