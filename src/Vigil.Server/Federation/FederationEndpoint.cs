@@ -17,10 +17,10 @@ namespace Vigil.Server.Federation;
 /// <summary>
 /// <c>GET /federate?match[]=...</c> as Prometheus 2.42 serves it (<c>web/federate.go</c>): the latest sample of every
 /// matching series within the lookback delta (<c>--query.lookback-delta</c>) at "now", in text format 0.0.4 as
-/// untyped families sorted by name, with the configuration's external labels; 400 with Go's plain-text error for a
-/// bad form or selector; no <c>match[]</c> selects nothing (an empty 200, as 2.42 answers); 503 until the server is
-/// ready; gzip or deflate when the client accepts them. Prometheus would answer an Accept header asking for
-/// protobuf with the delimited protobuf format; Vigil always answers text 0.0.4, which every Prometheus scrape accepts.
+/// untyped families sorted by name (or delimited protobuf when the Accept header asks for it), with the
+/// configuration's external labels; 400 with Go's plain-text error for a bad form or selector; no <c>match[]</c>
+/// selects nothing (an empty 200, as 2.42 answers); 503 until the server is ready; gzip or deflate when the client
+/// accepts them.
 /// </summary>
 public sealed class FederationEndpoint
 {
@@ -123,6 +123,7 @@ public sealed class FederationEndpoint
             }
         }
 
+        var format = FederationNegotiation.Negotiate(context.Request.Headers.Accept.ToString());
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         List<FederatedSample> samples;
         try
@@ -139,9 +140,18 @@ public sealed class FederationEndpoint
         }
 
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = TextContentType;
         var pipe = PipeWriter.Create(body, new StreamPipeWriterOptions(leaveOpen: true));
-        var writer = new FederationTextWriter(pipe, _externalLabels());
+        IFederationWriter writer;
+        if (format == FederationFormat.ProtoDelimited)
+        {
+            response.ContentType = FederationNegotiation.ProtoDelimitedContentType;
+            writer = new FederationProtobufWriter(pipe, _externalLabels());
+        }
+        else
+        {
+            response.ContentType = TextContentType;
+            writer = new FederationTextWriter(pipe, _externalLabels());
+        }
         for (var i = 0; i < samples.Count; i++)
         {
             writer.Write(samples[i]);
@@ -150,6 +160,7 @@ public sealed class FederationEndpoint
                 await pipe.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             }
         }
+        writer.Complete();
         await pipe.CompleteAsync().ConfigureAwait(false);
     }
 

@@ -14,28 +14,26 @@ namespace Vigil.Server.Federation;
 /// one is configured (web/federate.go). Values as Go's <c>writeFloat</c>: <c>+Inf</c>, <c>-Inf</c>, <c>NaN</c>,
 /// otherwise <c>FormatFloat(v, 'g', -1, 64)</c>.
 /// </summary>
-public sealed class FederationTextWriter
+public sealed class FederationTextWriter : IFederationWriter
 {
     private readonly IBufferWriter<byte> _output;
-    private readonly Label[] _external;
+    private readonly FederationLabels _labels;
     private string? _family;
 
     /// <summary>A writer into <paramref name="output"/>, adding <paramref name="externalLabels"/>.</summary>
     public FederationTextWriter(IBufferWriter<byte> output, Labels externalLabels)
     {
         ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(externalLabels);
         _output = output;
-        var external = new List<Label>(externalLabels);
-        if (!externalLabels.Has("instance"))
-        {
-            external.Add(new Label("instance", ""));
-        }
-        external.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        _external = [.. external];
+        _labels = new FederationLabels(externalLabels);
     }
 
-    /// <summary>Writes one sample, starting a new family when its name differs from the previous one. Nameless series are skipped.</summary>
+    /// <inheritdoc/>
+    public void Complete()
+    {
+    }
+
+    /// <inheritdoc/>
     public void Write(in FederatedSample sample)
     {
         var labels = sample.Labels;
@@ -53,20 +51,9 @@ public sealed class FederationTextWriter
         }
         Utf8(name);
         var first = true;
-        foreach (var label in labels.AsSpan())
+        foreach (var label in _labels.For(labels))
         {
-            if (label.Name == Label.MetricName)
-            {
-                continue;
-            }
             WriteLabel(label, ref first);
-        }
-        foreach (var label in _external)
-        {
-            if (!labels.Has(label.Name))
-            {
-                WriteLabel(label, ref first);
-            }
         }
         if (!first)
         {

@@ -62,11 +62,21 @@ public class PrometheusFederationTests
         Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"{server}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task<(HttpStatusCode Status, string? ContentType, string Body)> FederateAsync(HttpClient http, Uri server, string[] selectors)
+    private const string ProtobufAccept = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3";
+
+    private static async Task<(HttpStatusCode Status, string? ContentType, string Body)> FederateAsync(HttpClient http, Uri server, string[] selectors, string? accept = null)
     {
         var query = string.Join("&", selectors.Select(s => "match[]=" + Uri.EscapeDataString(s)));
-        using var response = await http.GetAsync(new Uri(server, "/federate" + (query.Length > 0 ? "?" + query : "")));
-        return (response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, "/federate" + (query.Length > 0 ? "?" + query : "")));
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+        using var response = await http.SendAsync(request);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        // Protobuf bodies compared as hex, text as text.
+        var body = accept is null || response.StatusCode != HttpStatusCode.OK ? Encoding.UTF8.GetString(bytes) : Convert.ToHexString(bytes);
+        return (response.StatusCode, response.Content.Headers.ContentType?.ToString(), body);
     }
 
     public static TheoryData<string[]> MatchSets => new()
@@ -102,16 +112,20 @@ public class PrometheusFederationTests
         var failures = new StringBuilder();
         foreach (var selectors in MatchSets)
         {
-            var expected = await FederateAsync(http, prometheus.BaseAddress, selectors);
-            var actual = await FederateAsync(http, vigil.BaseAddress, selectors);
-            if (expected != actual)
+            foreach (var accept in (string?[])[null, ProtobufAccept, "text/plain;version=0.0.4", "application/json, */*;q=0.1"])
             {
-                failures.AppendLine($"match[] {string.Join(" ", selectors)}:\n--- Prometheus {expected.Status} {expected.ContentType}\n{expected.Body}\n--- Vigil {actual.Status} {actual.ContentType}\n{actual.Body}");
+                var expected = await FederateAsync(http, prometheus.BaseAddress, selectors, accept);
+                var actual = await FederateAsync(http, vigil.BaseAddress, selectors, accept);
+                if (expected != actual)
+                {
+                    failures.AppendLine($"match[] {string.Join(" ", selectors)}, Accept {accept}:\n--- Prometheus {expected.Status} {expected.ContentType}\n{expected.Body}\n--- Vigil {actual.Status} {actual.ContentType}\n{actual.Body}");
+                }
             }
         }
         Assert.True(failures.Length == 0, failures.ToString());
         // The comparison saw real content, not two empty answers.
         Assert.Contains("# TYPE http_requests_total untyped\n", (await FederateAsync(http, vigil.BaseAddress, ["{__name__=~\".+\"}"])).Body, StringComparison.Ordinal);
+        Assert.True((await FederateAsync(http, vigil.BaseAddress, ["{__name__=~\".+\"}"], ProtobufAccept)).Body.Length > 500);
     }
 
     [Fact]

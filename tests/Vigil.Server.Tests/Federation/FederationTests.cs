@@ -108,6 +108,85 @@ public sealed class FederationTests
         Assert.Equal(values, parsed);
     }
 
+    [Theory]
+    [InlineData(null, FederationFormat.Text)]
+    [InlineData("", FederationFormat.Text)]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited", FederationFormat.ProtoDelimited)]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.4,text/plain;version=0.0.4;q=0.5", FederationFormat.Text)]
+    [InlineData("text/plain;version=0.0.4;q=0.3,application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7", FederationFormat.ProtoDelimited)]
+    [InlineData("*/*,application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited", FederationFormat.ProtoDelimited)]
+    [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=compact-text", FederationFormat.Text)]
+    [InlineData("application/vnd.google.protobuf;proto=other;encoding=delimited", FederationFormat.Text)]
+    [InlineData("application/openmetrics-text;version=1.0.0", FederationFormat.Text)]
+    public void Accept_negotiation_follows_expfmt(string? accept, FederationFormat expected)
+        => Assert.Equal(expected, FederationNegotiation.Negotiate(accept));
+
+    [Fact]
+    public void Protobuf_families_are_length_delimited_metric_families()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var writer = new FederationProtobufWriter(output, Labels.Of("env", "prod"));
+        writer.Write(new FederatedSample(Labels.Of("__name__", "a", "job", "x"), 1000, 1.5));
+        writer.Write(new FederatedSample(Labels.Of("__name__", "a", "job", "y"), -1, 0));
+        writer.Write(new FederatedSample(Labels.Of("__name__", "b"), 2000, 2));
+        writer.Complete();
+        var bytes = output.WrittenSpan.ToArray();
+        var input = new Google.Protobuf.CodedInputStream(bytes);
+        var families = new List<string>();
+        while (!input.IsAtEnd)
+        {
+            var family = new Google.Protobuf.CodedInputStream(input.ReadBytes().ToByteArray());
+            var description = new StringBuilder();
+            while (!family.IsAtEnd)
+            {
+                var tag = family.ReadTag();
+                switch (Google.Protobuf.WireFormat.GetTagFieldNumber(tag))
+                {
+                    case 1: description.Append("name=").Append(family.ReadString()); break;
+                    case 3: description.Append(" type=").Append(family.ReadEnum()); break;
+                    case 4: description.Append(" metric[").Append(Metric(family.ReadBytes().ToByteArray())).Append(']'); break;
+                    default: throw new InvalidOperationException($"unexpected field {tag}");
+                }
+            }
+            families.Add(description.ToString());
+        }
+        Assert.Equal(
+        [
+            "name=a type=3 metric[job=x env=prod instance= untyped=1.5 ts=1000] metric[job=y env=prod instance= untyped=0 ts=-1]",
+            "name=b type=3 metric[env=prod instance= untyped=2 ts=2000]",
+        ], families);
+
+        static string Metric(byte[] bytes)
+        {
+            var input = new Google.Protobuf.CodedInputStream(bytes);
+            var parts = new List<string>();
+            while (!input.IsAtEnd)
+            {
+                var tag = input.ReadTag();
+                switch (Google.Protobuf.WireFormat.GetTagFieldNumber(tag))
+                {
+                    case 1:
+                        var pair = new Google.Protobuf.CodedInputStream(input.ReadBytes().ToByteArray());
+                        pair.ReadTag();
+                        var name = pair.ReadString();
+                        pair.ReadTag();
+                        parts.Add(name + "=" + pair.ReadString());
+                        break;
+                    case 5:
+                        var untyped = new Google.Protobuf.CodedInputStream(input.ReadBytes().ToByteArray());
+                        untyped.ReadTag();
+                        parts.Add("untyped=" + untyped.ReadDouble().ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        break;
+                    case 6:
+                        parts.Add("ts=" + input.ReadInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        break;
+                    default: throw new InvalidOperationException($"unexpected field {tag}");
+                }
+            }
+            return string.Join(" ", parts);
+        }
+    }
+
     private static async Task<TestVigil> StartWithDataAsync()
     {
         var vigil = await TestVigil.StartAsync(v =>
