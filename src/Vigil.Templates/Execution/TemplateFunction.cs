@@ -120,7 +120,8 @@ internal sealed class TemplateFunction
     }
 
     /// <summary>A function from a delegate: parameters from its .NET signature (a trailing <c>params object?[]</c> is variadic).</summary>
-    public static TemplateFunction FromDelegate(string name, Delegate function) => FromMethod(name, function.Method, function.Target, isDelegate: true, function);
+    public static TemplateFunction FromDelegate(string name, Delegate function)
+        => FromMethod(name, function.GetType().GetMethod("Invoke")!, function.Target, isDelegate: true, function);
 
     /// <summary>A bound instance method (Go's method value), for <c>.Method args</c>.</summary>
     public static TemplateFunction FromMethod(string name, MethodInfo method, object? target) => FromMethod(name, method, target, isDelegate: false, null);
