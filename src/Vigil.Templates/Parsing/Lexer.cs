@@ -293,17 +293,19 @@ internal sealed class Lexer
 
     private static bool IsSpace(int c) => c is ' ' or '\t' or '\r' or '\n';
 
+    // Go's isAlphaNumeric: '_', a Unicode letter or a decimal digit (c is a code point; lone surrogates are neither).
     private static bool IsAlphaNumeric(int c)
     {
         if (c == '_')
         {
             return true;
         }
-        if (c < 0)
+        if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
         {
             return false;
         }
-        return char.IsLetterOrDigit((char)c) && (c < 128 || Rune.IsLetter(new Rune(c)) || Rune.GetUnicodeCategory(new Rune(c)) == UnicodeCategory.DecimalDigitNumber);
+        var rune = new Rune(c);
+        return Rune.IsLetter(rune) || Rune.IsDigit(rune);
     }
 
     private bool HasLeftTrimMarker(int at) => at + 1 < _input.Length && _input[at] == TrimMarker && IsSpace(_input[at + 1]);
@@ -504,13 +506,10 @@ internal sealed class Lexer
                 }
                 break;
             default:
-                if (IsAlphaNumeric(ReadRuneBack(r)))
+                var rune = RuneStartingBefore(r);
+                if (IsAlphaNumeric(rune))
                 {
                     Backup();
-                    if (char.IsHighSurrogate((char)r))
-                    {
-                        // Backup only stepped over one UTF-16 unit of the surrogate pair.
-                    }
                     return State.Identifier;
                 }
                 if (r < 128 && !char.IsControl((char)r))
@@ -518,13 +517,13 @@ internal sealed class Lexer
                     Emit(ItemType.Char);
                     break;
                 }
-                return Errorf("unrecognized character in action: " + GoQuoting.FormatRuneU(CurrentRune(r)));
+                return Errorf("unrecognized character in action: " + GoQuoting.FormatRuneU(rune));
         }
         return State.InsideAction;
     }
 
-    // The rune that starts at _pos - 1 (a surrogate pair counts as one rune).
-    private int ReadRuneBack(int r)
+    // The code point whose first UTF-16 unit, r, was just read (a surrogate pair counts as one rune).
+    private int RuneStartingBefore(int r)
     {
         if (char.IsHighSurrogate((char)r) && _pos < _input.Length && char.IsLowSurrogate(_input[_pos]))
         {
@@ -532,8 +531,6 @@ internal sealed class Lexer
         }
         return r;
     }
-
-    private int CurrentRune(int r) => ReadRuneBack(r);
 
     private State LexSpace()
     {
