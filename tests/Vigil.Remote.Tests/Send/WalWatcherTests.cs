@@ -150,6 +150,7 @@ public class WalWatcherTests
         Checkpoint.Create(wal.Wal, 1, 2, r => r == 1, 0);
         wal.Samples(new RefSample(1, t + 2, 9));
         await Eventually.TrueAsync(() => sink.Resets.Contains(2), "series reset at the new checkpoint");
+        await Eventually.TrueAsync(() => sink.SampleCount == 3, "the sample after the checkpoint");
         await stop.CancelAsync();
         await run;
 
