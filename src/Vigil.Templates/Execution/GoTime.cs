@@ -87,6 +87,7 @@ internal sealed class GoTime : IGoValue, IGoStringer
             else if (Take(rest, "05", out n)) { sb.Append(d.Second.ToString("D2", CultureInfo.InvariantCulture)); }
             else if (Take(rest, "06", out n)) { sb.Append((d.Year % 100).ToString("D2", CultureInfo.InvariantCulture)); }
             else if (Take(rest, "002", out n)) { sb.Append(d.DayOfYear.ToString("D3", CultureInfo.InvariantCulture)); }
+            else if (Take(rest, "__2", out n)) { sb.Append(d.DayOfYear.ToString(CultureInfo.InvariantCulture).PadLeft(3)); }
             else if (Take(rest, "_2", out n)) { sb.Append(d.Day.ToString(CultureInfo.InvariantCulture).PadLeft(2)); }
             else if (Take(rest, "15", out n)) { sb.Append(d.Hour.ToString("D2", CultureInfo.InvariantCulture)); }
             else if (Take(rest, "1", out n)) { sb.Append(d.Month.ToString(CultureInfo.InvariantCulture)); }

@@ -48,8 +48,8 @@ internal static class PrometheusFunctions
         Add("safeHtml", [str], a => new GoNamedString("template.HTML", (string)a[0]!));
         Add("match", [str, str], a => Match((string)a[0]!, (string)a[1]!));
         Add("title", [str], a => Title((string)a[0]!));
-        Add("toUpper", [str], a => ((string)a[0]!).ToUpperInvariant());
-        Add("toLower", [str], a => ((string)a[0]!).ToLowerInvariant());
+        Add("toUpper", [str], a => MapRunes((string)a[0]!, GoToUpper));
+        Add("toLower", [str], a => MapRunes((string)a[0]!, GoToLower));
         Add("graphLink", [str], a => "/graph?g0.expr=" + Builtins.QueryEscape((string)a[0]!) + "&g0.tab=0");
         Add("tableLink", [str], a => "/graph?g0.expr=" + Builtins.QueryEscape((string)a[0]!) + "&g0.tab=1");
         Add("sortByLabel", [str, s_queryResult], a => SortByLabel((string)a[0]!, a[1] as PromQueryResult));
@@ -138,7 +138,7 @@ internal static class PrometheusFunctions
         {
             if (IsSeparator(prev))
             {
-                sb.Append(Rune.ToUpperInvariant(r).ToString());
+                sb.Append(new Rune(GoToTitle(r.Value)).ToString());
             }
             else
             {
@@ -148,6 +148,51 @@ internal static class PrometheusFunctions
         }
         return sb.ToString();
     }
+
+    private static string MapRunes(string s, Func<int, int> map)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (var r in s.EnumerateRunes())
+        {
+            sb.Append(new Rune(map(r.Value)).ToString());
+        }
+        return sb.ToString();
+    }
+
+    // Go's unicode.ToUpper/ToLower/ToTitle: simple (one-to-one) case mappings. .NET's invariant mappings agree
+    // except for the few letters whose mapping leaves their script (dotted/dotless i, long s, Kelvin sign, …).
+    private static int GoToUpper(int r) => r switch
+    {
+        0x131 => 'I',
+        0x17F => 'S',
+        0x1C5 or 0x1C6 => 0x1C4,
+        0x1C8 or 0x1C9 => 0x1C7,
+        0x1CB or 0x1CC => 0x1CA,
+        0x1F2 or 0x1F3 => 0x1F1,
+        _ => Rune.ToUpperInvariant(new Rune(r)).Value,
+    };
+
+    private static int GoToLower(int r) => r switch
+    {
+        0x130 => 'i',
+        0x212A => 'k',
+        0x212B => 0xE5,
+        0x2126 => 0x3C9,
+        0x1C4 or 0x1C5 => 0x1C6,
+        0x1C7 or 0x1C8 => 0x1C9,
+        0x1CA or 0x1CB => 0x1CC,
+        0x1F1 or 0x1F2 => 0x1F3,
+        _ => Rune.ToLowerInvariant(new Rune(r)).Value,
+    };
+
+    private static int GoToTitle(int r) => r switch
+    {
+        0x1C4 or 0x1C5 or 0x1C6 => 0x1C5,
+        0x1C7 or 0x1C8 or 0x1C9 => 0x1C8,
+        0x1CA or 0x1CB or 0x1CC => 0x1CB,
+        0x1F1 or 0x1F2 or 0x1F3 => 0x1F2,
+        _ => GoToUpper(r),
+    };
 
     private static bool IsSeparator(int r)
     {
