@@ -12,8 +12,8 @@ public readonly record struct FederatedSample(Labels Labels, long TimestampMs, d
 /// <summary>
 /// What Prometheus 2.42's <c>/federate</c> selects (<c>web/federate.go</c>): every series matching any of the matcher
 /// sets (each series once), with its latest sample in <c>[now − lookback delta, now]</c>; series whose latest sample
-/// is a stale marker are left out (the exposition formats cannot carry one). The result is ordered by metric name
-/// and, within a name, by labels.
+/// is a stale marker are left out (the exposition formats cannot carry one). The result is ordered by metric name,
+/// and within a name as Prometheus leaves it (by labels, unless a label name sorts before <c>__name__</c>).
 /// </summary>
 public static class Federator
 {
@@ -72,10 +72,17 @@ public static class Federator
                 throw new IOException(setError.Message, setError);
             }
         }
-        // Series sets come sorted by labels; Prometheus then sorts by metric name alone (sort.Sort(byName)), which
-        // leaves that order as it is whenever __name__ is each series' first label (see docs/long-term-storage.md).
+        // Prometheus merges the sets in label order, then sorts by metric name alone with Go's unstable sort.Sort
+        // (byName). Where __name__ is every series' first label that keeps the label order; where a label sorts
+        // before __name__ (an uppercase name), GoSort moves equal names exactly as Go does.
         samples.Sort(static (a, b) => a.Labels.CompareTo(b.Labels));
-        var byName = samples.OrderBy(s => s.Labels.MetricName, StringComparer.Ordinal).ToList();
-        return byName;
+        var names = new string[samples.Count];
+        var items = samples.ToArray();
+        for (var i = 0; i < items.Length; i++)
+        {
+            names[i] = items[i].Labels.MetricName;
+        }
+        GoSort.Sort(names, items);
+        return [.. items];
     }
 }

@@ -49,6 +49,21 @@ public class PrometheusFederationTests
         // A series with two samples: the later one wins.
         Add(5, 90_000, "__name__", "twice", "job", "batch");
         Add(6, 10_000, "__name__", "twice", "job", "batch");
+        // Many series over few names, a third with a label that sorts before __name__: the label-ordered input is
+        // not ordered by name, so Go's unstable sort.Sort decides the order within each name.
+        for (var i = 0; i < 84; i++)
+        {
+            var name = "pdq_m" + (i * 5 % 7).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var idx = i.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
+            if (i % 3 == 0)
+            {
+                Add(i, 50_000, "__name__", name, "Env", "e" + (i % 5).ToString(System.Globalization.CultureInfo.InvariantCulture), "idx", idx);
+            }
+            else
+            {
+                Add(i, 50_000, "__name__", name, "job", "w" + (i % 4).ToString(System.Globalization.CultureInfo.InvariantCulture), "idx", idx);
+            }
+        }
         return request;
     }
 
@@ -82,6 +97,10 @@ public class PrometheusFederationTests
     public static TheoryData<string[]> MatchSets => new()
     {
         new[] { "{__name__=~\".+\"}" },
+        new[] { "{__name__=~\"pdq_.+\"}" },
+        new[] { "{__name__=~\"pdq_m[1-3]\"}" },
+        new[] { "{idx=~\"[0-4].\"}" },
+        new[] { "{Env=~\".+\"}", "{__name__=~\"pdq_m[56]\"}" },
         new[] { "up", "{job=\"api\"}" },
         new[] { "http_requests_total{code=~\"5..\"}" },
         new[] { "{region=\"us\"}", "big" },

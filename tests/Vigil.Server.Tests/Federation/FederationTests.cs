@@ -109,6 +109,29 @@ public sealed class FederationTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(13)]
+    [InlineData(49)]
+    [InlineData(50)]
+    [InlineData(500)]
+    public void Go_sort_orders_by_key_and_keeps_sorted_input_as_it_is(int n)
+    {
+        var random = new Random(n);
+        var keys = Enumerable.Range(0, n).Select(_ => "k" + random.Next(7).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var items = Enumerable.Range(0, n).ToArray();
+        var expectedKeys = keys.Order(StringComparer.Ordinal).ToArray();
+        GoSort.Sort(keys, items);
+        Assert.Equal(expectedKeys, keys);
+        Assert.Equal(Enumerable.Range(0, n), items.Order());
+
+        // Already in key order (every series' first label is __name__): nothing moves, as in Go.
+        var sortedItems = Enumerable.Range(0, n).ToArray();
+        var sortedKeys = (string[])keys.Clone();
+        GoSort.Sort(sortedKeys, sortedItems);
+        Assert.Equal(Enumerable.Range(0, n), sortedItems);
+    }
+
+    [Theory]
     [InlineData(null, FederationFormat.Text)]
     [InlineData("", FederationFormat.Text)]
     [InlineData("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited", FederationFormat.ProtoDelimited)]
