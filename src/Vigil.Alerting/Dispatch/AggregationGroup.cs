@@ -109,7 +109,12 @@ public sealed class AggregationGroup : IDisposable
             }
             _flushing = true;
             _hasFlushed = true;
-            _lastFlush = RunFlushesAsync();
+        }
+        // Runs inline until the pipeline first waits (so a manual clock sees synchronous notifiers complete at once).
+        var flush = RunFlushesAsync();
+        lock (_lock)
+        {
+            _lastFlush = flush;
         }
     }
 
@@ -119,9 +124,9 @@ public sealed class AggregationGroup : IDisposable
         {
             var now = _time.GetUtcNow();
             // Notifications get until the next flush to finish.
-            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            using (var timeout = new CancellationTokenSource(Route.Options.GroupInterval, _time))
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, timeout.Token))
             {
-                deadline.CancelAfter(Route.Options.GroupInterval);
                 try
                 {
                     await FlushAsync(now, deadline.Token).ConfigureAwait(false);
