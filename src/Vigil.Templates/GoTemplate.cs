@@ -93,6 +93,18 @@ public sealed class GoTemplate
         ArgumentNullException.ThrowIfNull(output);
         _set.Execute(Name, Name, data, output);
     }
+
+    /// <summary>
+    /// Executes this template with <paramref name="boundFunctions"/> replacing the same-named functions it was parsed
+    /// with, for this execution only (Go's <c>t.Funcs(m)</c> after parsing, without changing the shared template):
+    /// functions that close over per-execution state, such as Prometheus's <c>query</c>, bind here.
+    /// </summary>
+    public void Execute(System.Text.StringBuilder output, object? data, TemplateFunctions boundFunctions)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(boundFunctions);
+        _set.Execute(Name, Name, data, output, boundFunctions);
+    }
 }
 
 /// <summary>Go's <c>missingkey</c> option: what <c>.key</c> on a map without that key yields.</summary>

@@ -18,15 +18,17 @@ internal sealed class Executor
     private static readonly object s_missing = new();
 
     private readonly TemplateSet _set;
+    private readonly TemplateFunctions? _bound;
     private readonly StringBuilder _wr;
     private readonly List<(string Name, object? Value)> _vars;
     private ParseTree _tmpl;
     private Node? _node;
     private int _depth;
 
-    private Executor(TemplateSet set, ParseTree tmpl, StringBuilder wr, object? data, int depth)
+    private Executor(TemplateSet set, TemplateFunctions? bound, ParseTree tmpl, StringBuilder wr, object? data, int depth)
     {
         _set = set;
+        _bound = bound;
         _tmpl = tmpl;
         _wr = wr;
         _vars = [("$", data)];
@@ -40,10 +42,13 @@ internal sealed class Executor
         Continue,
     }
 
-    /// <summary>Executes <paramref name="tree"/> on <paramref name="data"/>, appending to <paramref name="output"/>.</summary>
-    public static void Execute(TemplateSet set, ParseTree tree, object? data, StringBuilder output)
+    /// <summary>
+    /// Executes <paramref name="tree"/> on <paramref name="data"/>, appending to <paramref name="output"/>; functions in
+    /// <paramref name="bound"/> replace the set's same-named ones for this execution only.
+    /// </summary>
+    public static void Execute(TemplateSet set, ParseTree tree, object? data, StringBuilder output, TemplateFunctions? bound = null)
     {
-        var state = new Executor(set, tree, output, data, 0);
+        var state = new Executor(set, bound, tree, output, data, 0);
         if (tree.Root is null)
         {
             state.Errorf($"{GoQuoting.Quote(tree.Name)} is an incomplete or empty template");
@@ -253,7 +258,7 @@ internal sealed class Executor
             Errorf($"exceeded maximum template depth ({MaxExecDepth})");
         }
         dot = EvalPipeline(dot, t.Pipe);
-        var state = new Executor(_set, tmpl, _wr, dot, _depth + 1);
+        var state = new Executor(_set, _bound, tmpl, _wr, dot, _depth + 1);
         if (tmpl.Root is null)
         {
             return;
@@ -451,11 +456,20 @@ internal sealed class Executor
     {
         At(node);
         var name = node.Ident;
-        if (!_set.TryFindFunction(name, out var function))
+        if (!TryFindFunction(name, out var function))
         {
             Errorf($"{GoQuoting.Quote(name)} is not a defined function");
         }
         return EvalCall(dot, function, cmd, name, args, final);
+    }
+
+    private bool TryFindFunction(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TemplateFunction? function)
+    {
+        if (_bound is not null && _bound.TryGet(name, out function))
+        {
+            return true;
+        }
+        return _set.TryFindFunction(name, out function);
     }
 
     private object? EvalField(object? dot, string fieldName, Node node, List<Node>? args, object? final, object? receiver)

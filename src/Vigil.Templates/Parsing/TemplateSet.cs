@@ -84,7 +84,7 @@ internal sealed class TemplateSet
         return sb.ToString();
     }
 
-    public void Execute(string owner, string name, object? data, StringBuilder output)
+    public void Execute(string owner, string name, object? data, StringBuilder output, TemplateFunctions? bound = null)
     {
         var tree = Lookup(name);
         if (tree is null)
@@ -95,6 +95,6 @@ internal sealed class TemplateSet
             }
             throw new TemplateException($"template: no template {GoQuoting.Quote(name)} associated with template {GoQuoting.Quote(owner)}");
         }
-        Executor.Execute(this, tree, data, output);
+        Executor.Execute(this, tree, data, output, bound);
     }
 }

@@ -20,12 +20,20 @@ internal static class PrometheusFunctions
     private static readonly GoParam s_sample = new(GoParamKind.Clr, "*template.sample", typeof(PromSample));
     private static readonly GoParam s_queryResult = new(GoParamKind.Clr, "template.queryResult", typeof(PromQueryResult));
 
-    private static readonly TemplateFunctions s_static = BuildStatic();
+    /// <summary>
+    /// Every function, with <c>query</c>, <c>pathPrefix</c> and <c>externalURL</c> unbound (as if Go's query function and
+    /// URL were nil): what templates are parsed with; <see cref="Bind"/> supplies those three per expansion.
+    /// </summary>
+    public static TemplateFunctions Unbound { get; } = BuildStatic().AddAll(Bind(0, null, null));
 
     /// <summary>Every function, bound to one expansion's time, query function and external URL (null = Go's nil URL).</summary>
     public static TemplateFunctions Create(long timestampMs, TemplateQueryFunc? query, string? externalUrl)
+        => new TemplateFunctions().AddAll(Unbound).AddAll(Bind(timestampMs, query, externalUrl));
+
+    /// <summary>The three functions that close over an expansion's time, query function and external URL.</summary>
+    public static TemplateFunctions Bind(long timestampMs, TemplateQueryFunc? query, string? externalUrl)
     {
-        var functions = new TemplateFunctions().AddAll(s_static);
+        var functions = new TemplateFunctions();
         functions.AddInternal(new TemplateFunction("query", [GoParam.String], null, a => Query((string)a[0]!, timestampMs, query)));
         functions.AddInternal(new TemplateFunction("pathPrefix", [], null, _ => externalUrl is null ? throw new GoFunctionException(NilPointer) : UrlPath(externalUrl)));
         functions.AddInternal(new TemplateFunction("externalURL", [], null, _ => externalUrl ?? throw new GoFunctionException(NilPointer)));

@@ -23,6 +23,8 @@ public sealed class CorpusTests
         var c = TemplateCorpus.Cases(file).Single(x => x.Annotation == annotation);
         var got = TemplateCorpus.ExpandLikePrometheus(c.Template, c.Value);
         Assert.True(c.Expected == got, $"{file} {annotation}: {c.Template}\nexpected: {c.Expected}\ngot:      {got}");
+        var parsedOnce = TemplateCorpus.ExpandParsedOnce(c.Template, c.Value);
+        Assert.True(c.Expected == parsedOnce, $"{file} {annotation} parsed once: {c.Template}\nexpected: {c.Expected}\ngot:      {parsedOnce}");
     }
 
     public static TheoryData<string> ParseErrors()

@@ -70,6 +70,28 @@ public static class TemplateCorpus
         }
     }
 
+    /// <summary>The same through a <see cref="PrometheusTemplate"/> parsed once and expanded twice (both must agree).</summary>
+    public static string ExpandParsedOnce(string template, double value)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal) { ["__name__"] = "m", ["instance"] = "x:9090", ["job"] = "j" };
+        var data = AlertTemplateData.Create(labels, new Dictionary<string, string>(), "", value);
+        var parsed = PrometheusTemplate.Parse(AlertTemplateData.Definitions + template, "__alert_A");
+        var results = new string[2];
+        for (var i = 0; i < results.Length; i++)
+        {
+            try
+            {
+                results[i] = parsed.Expand(data, 0, Query, externalUrl: null);
+            }
+            catch (TemplateException e)
+            {
+                results[i] = $"<error expanding template: {e.Message}>";
+            }
+        }
+        Assert.Equal(results[0], results[1]);
+        return results[0];
+    }
+
     /// <summary>
     /// The corpus's queries and what PromQL answers on its series (up{instance="b:1"} = 1, up{instance="a:1"} = 0,
     /// in that storage order): the template engine is under test here, not PromQL.
