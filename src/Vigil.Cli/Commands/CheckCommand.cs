@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vigil.Model;
 using Vigil.PromQL.Parser;
+using Vigil.Rules.Loading;
 using Vigil.Scrape.Config;
 using Vigil.Scrape.Targets;
 using YamlDotNet.Core;
@@ -13,7 +14,7 @@ namespace Vigil.Cli.Commands;
 /// (same output lines and exit code): the file itself, then that referenced rule files exist, credential and TLS
 /// files exist, file_sd files parse, and static targets survive relabeling; then each rule file found is checked.
 /// Errors name the file and line (<c>prometheus.yml:12: field scrape_intervall not found in type config.ScrapeConfig</c>).
-/// Rule files are checked for structure and PromQL only (no template or duplicate-rule lint).
+/// Rule files are checked as <c>check rules</c> does (<see cref="RuleFileChecker"/>).
 /// </summary>
 public static class CheckCommand
 {
@@ -22,6 +23,7 @@ public static class CheckCommand
     {
         CreateConfig(output, error),
         CheckAlertmanagerCommand.Create(output, error),
+        CheckRulesCommand.Create(output, error),
     };
 
     private static Command CreateConfig(TextWriter output, TextWriter error)
@@ -87,26 +89,9 @@ public static class CheckCommand
                 output.WriteLine($" SUCCESS: {path} is valid prometheus config file syntax");
             }
             output.WriteLine();
-            foreach (var ruleFile in ruleFiles)
-            {
-                output.WriteLine($"Checking {ruleFile}");
-                var ruleErrors = new List<string>();
-                var count = CheckRuleFile(ruleFile, ruleErrors);
-                if (ruleErrors.Count > 0)
-                {
-                    error.WriteLine("  FAILED:");
-                    foreach (var e in ruleErrors)
-                    {
-                        error.WriteLine(e);
-                    }
-                    failed = true;
-                }
-                else
-                {
-                    output.WriteLine($"  SUCCESS: {count} rules found");
-                }
-                output.WriteLine();
-            }
+            // promtool's checkRules on each rule file found, its errors indented as check config prints them.
+            var (ruleFailed, ruleErrors) = RuleFileChecker.CheckFiles(ruleFiles, new RuleFileChecker.LintSettings(DuplicateRules: true, Fatal: false), output, error, "     ");
+            failed |= ruleFailed && ruleErrors;
         }
         return failed ? VigilCommand.Failed : VigilCommand.Ok;
     }
@@ -279,128 +264,5 @@ public static class CheckCommand
             results.Add(Path.Combine(dir, Path.GetFileName(match)));
         }
         return results;
-    }
-
-    // A structural check of a Prometheus rule file: groups, rules, and each expression parsed as PromQL.
-    private static int CheckRuleFile(string path, List<string> errors)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(File.ReadAllText(path)));
-        }
-        catch (Exception e) when (e is YamlException or IOException)
-        {
-            errors.Add($"{path}: {e.Message}");
-            return 0;
-        }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode)
-        {
-            return 0;
-        }
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            errors.Add($"{path}: yaml: cannot unmarshal into rulefmt.RuleGroups");
-            return 0;
-        }
-        var count = 0;
-        var groupNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, value) in root.Children)
-        {
-            if (key.ToString() != "groups")
-            {
-                errors.Add($"{path}: yaml: unmarshal errors:\n  line {key.Start.Line}: field {key} not found in type rulefmt.RuleGroups");
-                continue;
-            }
-            if (value is not YamlSequenceNode groups)
-            {
-                continue;
-            }
-            foreach (var groupNode in groups.Children.OfType<YamlMappingNode>())
-            {
-                var groupName = "";
-                foreach (var (k, v) in groupNode.Children)
-                {
-                    switch (k.ToString())
-                    {
-                        case "name":
-                            groupName = v.ToString();
-                            break;
-                        case "interval" or "limit":
-                            break;
-                        case "rules":
-                            if (v is YamlSequenceNode rules)
-                            {
-                                var index = 0;
-                                foreach (var rule in rules.Children.OfType<YamlMappingNode>())
-                                {
-                                    index++;
-                                    count++;
-                                    CheckRule(path, groupName, index, rule, errors);
-                                }
-                            }
-                            break;
-                        default:
-                            errors.Add($"{path}: yaml: unmarshal errors:\n  line {k.Start.Line}: field {k} not found in type rulefmt.RuleGroup");
-                            break;
-                    }
-                }
-                if (groupName.Length == 0)
-                {
-                    errors.Add($"{path}: {groupNode.Start.Line}:{groupNode.Start.Column}: Groupname must not be empty");
-                }
-                else if (!groupNames.Add(groupName))
-                {
-                    errors.Add($"{path}: {groupNode.Start.Line}:{groupNode.Start.Column}: groupname: \"{groupName}\" is repeated in the same file");
-                }
-            }
-        }
-        return count;
-    }
-
-    private static void CheckRule(string path, string group, int index, YamlMappingNode rule, List<string> errors)
-    {
-        string record = "", alert = "", expr = "";
-        YamlNode? exprNode = null;
-        foreach (var (k, v) in rule.Children)
-        {
-            switch (k.ToString())
-            {
-                case "record": record = v.ToString(); break;
-                case "alert": alert = v.ToString(); break;
-                case "expr": expr = v.ToString(); exprNode = v; break;
-                case "for" or "keep_firing_for" or "labels" or "annotations": break;
-                default:
-                    errors.Add($"{path}: yaml: unmarshal errors:\n  line {k.Start.Line}: field {k} not found in type rulefmt.RuleNode");
-                    break;
-            }
-        }
-        var name = record.Length > 0 ? record : alert;
-        var where = $"{path}: {rule.Start.Line}:{rule.Start.Column}: group \"{group}\", rule {index}, \"{name}\"";
-        if (record.Length > 0 && alert.Length > 0)
-        {
-            errors.Add($"{where}: only one of 'record' and 'alert' must be set");
-        }
-        else if (record.Length == 0 && alert.Length == 0)
-        {
-            errors.Add($"{where}: one of 'record' or 'alert' must be set");
-        }
-        if (expr.Length == 0)
-        {
-            errors.Add($"{where}: field 'expr' must be set in rule");
-            return;
-        }
-        if (record.Length > 0 && !LabelText.IsValidMetricName(record))
-        {
-            errors.Add($"{where}: invalid recording rule name: {record}");
-        }
-        try
-        {
-            PromQLParser.ParseExpr(expr);
-        }
-        catch (ParseException e)
-        {
-            errors.Add($"{path}: {exprNode!.Start.Line}:{exprNode.Start.Column}: group \"{group}\", rule {index}, \"{name}\": could not parse expression: {e.Message}");
-        }
     }
 }

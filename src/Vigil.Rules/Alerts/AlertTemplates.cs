@@ -38,6 +38,8 @@ public static class AlertTemplates
     /// <summary>
     /// Expands one label or annotation value for an alert with <paramref name="labels"/> and <paramref name="value"/>,
     /// at <paramref name="timestampMs"/> (when <c>query</c> runs). Errors become the text, as Prometheus does.
+    /// <paramref name="functionsUrl"/> is what the <c>externalURL</c>/<c>pathPrefix</c> functions see (null: Go's nil URL,
+    /// as in promtool), while <paramref name="externalUrl"/> is <c>$externalURL</c>.
     /// </summary>
     public static string Expand(
         string alertName,
@@ -47,7 +49,8 @@ public static class AlertTemplates
         IReadOnlyDictionary<string, string> externalLabels,
         string externalUrl,
         long timestampMs,
-        TemplateQueryFunc? query)
+        TemplateQueryFunc? query,
+        string? functionsUrl)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (!text.Contains("{{", StringComparison.Ordinal))
@@ -56,7 +59,7 @@ public static class AlertTemplates
             return text;
         }
         var data = AlertTemplateData.Create(labels, externalLabels, externalUrl, value);
-        var expander = new PrometheusTemplateExpander(AlertTemplateData.Definitions + text, TemplateName(alertName), data, timestampMs, query, externalUrl);
+        var expander = new PrometheusTemplateExpander(AlertTemplateData.Definitions + text, TemplateName(alertName), data, timestampMs, query, functionsUrl);
         try
         {
             return expander.Expand();

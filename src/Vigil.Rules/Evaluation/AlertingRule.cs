@@ -113,7 +113,7 @@ public sealed class AlertingRule : Rule
         {
             var labelMap = AlertTemplates.ToMap(sample.Metric);
             string Expand(string text) => AlertTemplates.Expand(
-                Name, text, labelMap, sample.Value, context.ExternalLabelsMap, context.ExternalUrl, timestampMs, context.TemplateQuery);
+                Name, text, labelMap, sample.Value, context.ExternalLabelsMap, context.ExternalUrl, timestampMs, context.TemplateQuery, context.FunctionsUrl);
 
             builder.Reset(sample.Metric).Remove(Label.MetricName);
             foreach (var l in Labels)

@@ -15,8 +15,9 @@ public sealed class RuleEvaluationContext
     private readonly Dictionary<string, string> _externalLabelsMap;
 
     /// <summary>Creates a context.</summary>
-    public RuleEvaluationContext(QueryEngine engine, IQueryableStorage queryable, Labels? externalLabels = null, string externalUrl = "")
+    public RuleEvaluationContext(QueryEngine engine, IQueryableStorage queryable, Labels? externalLabels = null, string externalUrl = "", bool nilUrlInTemplateFunctions = false)
     {
+        FunctionsUrl = nilUrlInTemplateFunctions ? null : externalUrl ?? "";
         Engine = engine ?? throw new ArgumentNullException(nameof(engine));
         Queryable = queryable ?? throw new ArgumentNullException(nameof(queryable));
         ExternalLabels = externalLabels ?? Labels.Empty;
@@ -45,6 +46,9 @@ public sealed class RuleEvaluationContext
 
     /// <summary>The external URL (for <c>$externalURL</c> and generator URLs).</summary>
     public string ExternalUrl { get; }
+
+    /// <summary>What the <c>externalURL</c> and <c>pathPrefix</c> template functions see; null is Go's nil URL (promtool's unit tests).</summary>
+    public string? FunctionsUrl { get; }
 
     /// <summary>The external labels as the map templates see.</summary>
     public IReadOnlyDictionary<string, string> ExternalLabelsMap => _externalLabelsMap;

@@ -123,7 +123,7 @@ public sealed class RuleManager : IDisposable
         out IReadOnlyList<string> errors)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var context = new RuleEvaluationContext(_options.Engine, _options.Queryable, externalLabels, externalUrl);
+        var context = new RuleEvaluationContext(_options.Engine, _options.Queryable, externalLabels, externalUrl, _options.NilUrlInTemplateFunctions);
         groups = [];
         var all = new List<string>();
         foreach (var file in files)

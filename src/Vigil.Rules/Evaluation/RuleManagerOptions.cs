@@ -31,6 +31,12 @@ public sealed class RuleManagerOptions
     /// <summary><c>--rules.alert.resend-delay</c>: how long to wait before re-sending an unchanged firing alert.</summary>
     public TimeSpan ResendDelay { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Whether the <c>externalURL</c>/<c>pathPrefix</c> template functions see a nil URL, as in <c>promtool test rules</c>
+    /// (whose manager has no external URL); false in a server, where they see the external URL.
+    /// </summary>
+    public bool NilUrlInTemplateFunctions { get; init; }
+
     /// <summary>Warnings (failed evaluations, rejected appends); may be called from evaluation threads.</summary>
     public Action<string>? Warning { get; init; }
 

@@ -71,24 +71,7 @@ public static class RuleFileChecker
         }
         else
         {
-            foreach (var path in paths)
-            {
-                output.WriteLine($"Checking {path}");
-                if (!RuleFileParser.TryParseFile(path, out var parsed, out var errors))
-                {
-                    error.WriteLine("  FAILED:");
-                    foreach (var e in errors)
-                    {
-                        error.WriteLine(e);
-                    }
-                    output.WriteLine();
-                    failed = hasErrors = true;
-                    continue;
-                }
-                var (f, h) = Report(parsed!, lint, output, error);
-                failed |= f;
-                hasErrors |= h;
-            }
+            (failed, hasErrors) = CheckFiles(paths, lint, output, error);
         }
         if (failed && hasErrors)
         {
@@ -97,14 +80,48 @@ public static class RuleFileChecker
         return failed && lint.Fatal ? LintFailure : Success;
     }
 
+    /// <summary>
+    /// Checks each file as promtool's <c>checkRules</c> does (also what <c>check config</c> runs on the rule files it
+    /// finds, with each error prefixed by <paramref name="errorPrefix"/>). Failed: something was reported; HasErrors:
+    /// more than lint.
+    /// </summary>
+    public static (bool Failed, bool HasErrors) CheckFiles(IReadOnlyList<string> paths, LintSettings lint, TextWriter output, TextWriter error, string errorPrefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(lint);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var failed = false;
+        var hasErrors = false;
+        foreach (var path in paths)
+        {
+            output.WriteLine($"Checking {path}");
+            if (!RuleFileParser.TryParseFile(path, out var parsed, out var errors))
+            {
+                error.WriteLine("  FAILED:");
+                foreach (var e in errors)
+                {
+                    error.WriteLine(errorPrefix + e);
+                }
+                output.WriteLine();
+                failed = hasErrors = true;
+                continue;
+            }
+            var (f, h) = Report(parsed!, lint, output, error, errorPrefix);
+            failed |= f;
+            hasErrors |= h;
+        }
+        return (failed, hasErrors);
+    }
+
     private static string Unprefixed(string e) => e.StartsWith(": ", StringComparison.Ordinal) ? e[2..] : e;
 
-    private static (bool Failed, bool HasErrors) Report(RuleFile file, LintSettings lint, TextWriter output, TextWriter error)
+    private static (bool Failed, bool HasErrors) Report(RuleFile file, LintSettings lint, TextWriter output, TextWriter error, string errorPrefix = "")
     {
         if (lint.DuplicateRules && DuplicateRulesMessage(file) is { } message)
         {
             error.WriteLine("  FAILED:");
-            error.WriteLine("lint error " + message);
+            error.WriteLine(errorPrefix + "lint error " + message);
             output.WriteLine();
             return (true, false);
         }

@@ -32,7 +32,7 @@ internal static class RuleTestAlerts
             Timeout = RuleTestGroupRunner.QueryTimeout,
             DefaultEvaluationInterval = file.EvaluationInterval,
         });
-        var manager = new RuleManager(new RuleManagerOptions { Engine = engine, Queryable = storage, Appendable = storage });
+        var manager = new RuleManager(new RuleManagerOptions { Engine = engine, Queryable = storage, Appendable = storage, NilUrlInTemplateFunctions = true });
         var externalLabels = new LabelsBuilder();
         foreach (var (k, v) in group.ExternalLabels)
         {
