@@ -137,6 +137,24 @@ public sealed class GoTemplateTests
         Assert.Equal("template: t:1:3: executing \"t\" at <.Name>: Name has arguments but cannot be invoked as function", args.Message);
     }
 
+    public sealed class KV : Dictionary<string, string>
+    {
+        public KV()
+            : base(StringComparer.Ordinal)
+        {
+        }
+
+        public string Names() => string.Join(",", Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_map_type_with_methods_has_both_keys_and_methods_but_not_the_frameworks_methods()
+    {
+        var kv = new KV { ["b"] = "2", ["a"] = "1" };
+        Assert.Equal("a,b 1 map[a:1 b:2]", Run("{{ .Names }} {{ .a }} {{ . }}", kv));
+        Assert.Equal("<no value>", Run("{{ .ContainsKey }}", kv));
+    }
+
     [Fact]
     public void Index_out_of_range_and_nil_index_are_gos_errors()
     {

@@ -487,7 +487,8 @@ internal sealed class Executor
             Errorf($"nil pointer evaluating interface {{}}.{fieldName}");
         }
         var kind = GoValue.KindOf(receiver);
-        if (kind == GoKind.Struct && GoStruct.TryGetMethod(receiver, fieldName, out var method))
+        // Go looks for a method first, whatever the receiver's kind (a map type like Alertmanager's KV has methods too).
+        if (GoStruct.TryGetMethod(receiver, fieldName, out var method))
         {
             return EvalCall(dot, TemplateFunction.FromMethod(fieldName, method!, receiver), node, fieldName, args, final);
         }

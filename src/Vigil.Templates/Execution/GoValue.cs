@@ -512,7 +512,8 @@ internal static class GoStruct
         var methods = new Dictionary<string, MethodInfo>(StringComparer.Ordinal);
         foreach (var m in t.GetMethods(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (m.IsSpecialName || m.DeclaringType == typeof(object) || m.IsGenericMethodDefinition || m.ReturnType == typeof(void))
+            // Only methods the data's own types declare: the BCL's (Dictionary.ContainsKey, string.Trim, …) are not Go methods.
+            if (m.IsSpecialName || m.IsGenericMethodDefinition || m.ReturnType == typeof(void) || IsFrameworkType(m.DeclaringType))
             {
                 continue;
             }
@@ -524,6 +525,8 @@ internal static class GoStruct
         }
         return new Members(props, ordered, methods);
     });
+
+    private static bool IsFrameworkType(Type? t) => t is null || t.Assembly == typeof(object).Assembly || (t.Namespace?.StartsWith("System", StringComparison.Ordinal) ?? false);
 
     private sealed record Members(Dictionary<string, PropertyInfo> Properties, List<PropertyInfo> Ordered, Dictionary<string, MethodInfo> Methods);
 }
