@@ -1,7 +1,6 @@
 using System.Buffers;
 using Google.Protobuf.Collections;
 using Vigil.Model;
-using Vigil.Model.Exposition;
 using Vigil.Remote.Otlp.Proto.Collector;
 using Vigil.Remote.Otlp.Proto.Common;
 using Vigil.Remote.Otlp.Proto.Metrics;
@@ -186,7 +185,7 @@ public static class OtlpMetricsTranslator
             for (var i = 0; i < bounds.Count && i < counts.Count; i++)
             {
                 cumulative += counts[i];
-                builder.Set("le", GoFloat.FormatFixed(bounds[i]));
+                builder.Set("le", names.Bound(bounds[i]));
                 if (!Emit(ref sink, builder.ToLabels(), t, stale ? StaleMarker.Value : cumulative, result))
                 {
                     return false;
@@ -233,7 +232,7 @@ public static class OtlpMetricsTranslator
             builder.Set(Label.MetricName, name);
             foreach (var quantile in point.QuantileValues)
             {
-                builder.Set("quantile", GoFloat.FormatFixed(quantile.Quantile));
+                builder.Set("quantile", names.Bound(quantile.Quantile));
                 if (!Emit(ref sink, builder.ToLabels(), t, stale ? StaleMarker.Value : quantile.Value, result))
                 {
                     return false;

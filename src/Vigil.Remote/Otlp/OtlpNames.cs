@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Vigil.Model;
+using Vigil.Model.Exposition;
 using Vigil.Model.Naming;
 
 namespace Vigil.Remote.Otlp;
@@ -18,6 +19,7 @@ public sealed class OtlpNames
 
     private readonly ConcurrentDictionary<string, string> _labels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Name, string Unit, OtlpMetricKind Kind), string> _metrics = new();
+    private readonly ConcurrentDictionary<ulong, string> _bounds = new();
 
     /// <summary>An attribute key as a label name (<see cref="OtelMetricNames.Label"/>).</summary>
     public string Label(string key)
@@ -33,6 +35,27 @@ public sealed class OtlpNames
         }
         _labels.TryAdd(key, name);
         return name;
+    }
+
+    /// <summary>
+    /// A bucket bound or quantile as its <c>le</c>/<c>quantile</c> label value, like Go's
+    /// <c>FormatFloat(v, 'f', -1, 64)</c> (what Prometheus's translator writes). Every point of a histogram repeats
+    /// the same bounds, so they are formatted once.
+    /// </summary>
+    public string Bound(double value)
+    {
+        var bits = BitConverter.DoubleToUInt64Bits(value);
+        if (_bounds.TryGetValue(bits, out var text))
+        {
+            return text;
+        }
+        text = GoFloat.FormatFixed(value);
+        if (_bounds.Count >= MaxEntries)
+        {
+            _bounds.Clear();
+        }
+        _bounds.TryAdd(bits, text);
+        return text;
     }
 
     /// <summary>
