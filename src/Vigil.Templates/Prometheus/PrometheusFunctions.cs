@@ -26,10 +26,6 @@ internal static class PrometheusFunctions
     /// </summary>
     public static TemplateFunctions Unbound { get; } = BuildStatic().AddAll(Bind(0, null, null));
 
-    /// <summary>Every function, bound to one expansion's time, query function and external URL (null = Go's nil URL).</summary>
-    public static TemplateFunctions Create(long timestampMs, TemplateQueryFunc? query, string? externalUrl)
-        => new TemplateFunctions().AddAll(Unbound).AddAll(Bind(timestampMs, query, externalUrl));
-
     /// <summary>The three functions that close over an expansion's time, query function and external URL.</summary>
     public static TemplateFunctions Bind(long timestampMs, TemplateQueryFunc? query, string? externalUrl)
     {

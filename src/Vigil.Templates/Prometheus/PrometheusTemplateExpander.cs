@@ -10,7 +10,9 @@ public sealed class PrometheusTemplateExpander
     private readonly string _text;
     private readonly string _name;
     private readonly object? _data;
-    private readonly TemplateFunctions _functions;
+    private readonly long _timestampMs;
+    private readonly TemplateQueryFunc? _query;
+    private readonly string? _externalUrl;
 
     /// <summary>Creates the expander (Prometheus's <c>NewTemplateExpander</c>).</summary>
     /// <param name="text">The template text (for alerts, <see cref="AlertTemplateData.Definitions"/> + the annotation).</param>
@@ -29,33 +31,28 @@ public sealed class PrometheusTemplateExpander
         _text = text;
         _name = name;
         _data = data;
-        _functions = PrometheusFunctions.Create(timestampMs, query, externalUrl);
+        _timestampMs = timestampMs;
+        _query = query;
+        _externalUrl = externalUrl;
     }
 
     /// <summary>Parses and executes the template.</summary>
     /// <exception cref="TemplateException">Prometheus's wrapped error text.</exception>
     public string Expand()
     {
-        GoTemplate template;
+        PrometheusTemplate template;
         try
         {
-            template = GoTemplate.Parse(_name, _text, _functions, MissingKeyBehavior.Zero);
+            template = PrometheusTemplate.Parse(_text, _name);
         }
         catch (TemplateException e)
         {
             throw new TemplateException($"error parsing template {_name}: {e.Message}", e);
         }
-        try
-        {
-            return template.Execute(_data);
-        }
-        catch (TemplateException e)
-        {
-            throw new TemplateException($"error executing template {_name}: {e.Message}", e);
-        }
+        return template.Expand(_data, _timestampMs, _query, _externalUrl);
     }
 
     /// <summary>Only parses the template (what <c>promtool check rules</c> runs); the error is Go's, unwrapped.</summary>
     /// <exception cref="TemplateException">Go's parse error.</exception>
-    public void ParseTest() => GoTemplate.Parse(_name, _text, _functions, MissingKeyBehavior.Zero);
+    public void ParseTest() => PrometheusTemplate.Parse(_text, _name);
 }
