@@ -25,6 +25,7 @@ public static class VigilCommand
             TestCommand.Create(output, error),
             CheckCommand.Create(output, error),
             RoutesCommand.Create(output, error),
+            SloCommand.Create(output, error),
         };
         return root;
     }

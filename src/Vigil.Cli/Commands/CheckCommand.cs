@@ -24,6 +24,7 @@ public static class CheckCommand
         CreateConfig(output, error),
         CheckAlertmanagerCommand.Create(output, error),
         CheckRulesCommand.Create(output, error),
+        CheckSlosCommand.Create(output, error),
     };
 
     private static Command CreateConfig(TextWriter output, TextWriter error)
