@@ -40,6 +40,9 @@ public sealed class NotificationLogStore
     /// <summary>Queries answered (<c>alertmanager_nflog_queries_total</c>).</summary>
     public long Queries => Interlocked.Read(ref _queries);
 
+    /// <summary>Called after every <see cref="Log"/> (the server writes the log soon after).</summary>
+    public event Action? Logged;
+
     /// <summary>Records a successful notification of <paramref name="groupKey"/> to <paramref name="receiver"/>.</summary>
     public void Log(NotificationReceiver receiver, string groupKey, IReadOnlyList<ulong> firing, IReadOnlyList<ulong> resolved)
     {
@@ -59,6 +62,7 @@ public sealed class NotificationLogStore
         {
             _entries[StateKey(groupKey, receiver)] = entry;
         }
+        Logged?.Invoke();
     }
 
     /// <summary>The entry for <paramref name="groupKey"/> and <paramref name="receiver"/>, or null.</summary>

@@ -84,10 +84,15 @@ public static class ServeCommand
             Description = "Accept OTLP/HTTP metrics on /api/v1/otlp/v1/metrics (protobuf or JSON, optionally gzip; like Prometheus's --enable-feature=otlp-write-receiver).",
         };
 
+        var alertmanagerConfig = new Option<string?>("--alertmanager.config.file")
+        {
+            Description = "Alertmanager 0.25 configuration file for the built-in alerting pipeline (API v2 under /api/v2). Without it a minimal configuration (one receiver that notifies nobody) is used.",
+        };
+
         var command = new Command("serve", "Run the Vigil server: the TSDB in --storage.tsdb.path, the Prometheus HTTP API (/api/v1), the management endpoints (/-/healthy, /-/ready, /-/quit, /-/reload) and Vigil's own /metrics.")
         {
             listen, dataPath, configFile, retentionTime, retentionSize, lifecycle, logLevel,
-            queryTimeout, queryMaxSamples, queryMaxConcurrency, queryLookbackDelta, adminApi, remoteWriteReceiver, otlpReceiver,
+            queryTimeout, queryMaxSamples, queryMaxConcurrency, queryLookbackDelta, adminApi, remoteWriteReceiver, otlpReceiver, alertmanagerConfig,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -130,6 +135,7 @@ public static class ServeCommand
                 EnableAdminApi = parse.GetValue(adminApi),
                 EnableRemoteWriteReceiver = parse.GetValue(remoteWriteReceiver),
                 EnableOtlpReceiver = parse.GetValue(otlpReceiver),
+                AlertmanagerConfigFile = parse.GetValue(alertmanagerConfig),
                 LogLevel = parse.GetValue(logLevel) switch
                 {
                     "debug" => LogLevel.Debug,

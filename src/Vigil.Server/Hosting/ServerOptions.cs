@@ -44,4 +44,7 @@ public sealed record ServerOptions
 
     /// <summary>Whether <c>POST /api/v1/otlp/v1/metrics</c> accepts OTLP/HTTP metrics (<c>--web.enable-otlp-receiver</c>).</summary>
     public bool EnableOtlpReceiver { get; init; }
+
+    /// <summary>The Alertmanager configuration file (<c>--alertmanager.config.file</c>); null runs alerting on a built-in minimal configuration.</summary>
+    public string? AlertmanagerConfigFile { get; init; }
 }
