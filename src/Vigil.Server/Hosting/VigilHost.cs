@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Instrumentation;
 using Vigil.PromQL.Engine;
+using Vigil.Server.Alerting;
 using Vigil.Server.Api;
 using Vigil.Server.Federation;
 using Vigil.Server.Scrape;
@@ -87,6 +88,7 @@ public static class VigilHost
             sp.GetRequiredService<IServer>(), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ScrapeService>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScrapeService>());
+        builder.Services.AddAlerting(options);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -111,6 +113,7 @@ public static class VigilHost
         app.MapLifecycleEndpoints(options);
         app.MapPrometheusApi();
         app.MapFederation();
+        app.MapAlertmanagerApi();
         app.MapPrometheusScrapingEndpoint();
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
