@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vigil.Remote.Otlp;
 
@@ -8,6 +10,7 @@ namespace Vigil.Server.Api;
 public sealed partial class PrometheusApi
 {
     private OtlpMetricsReceiver? _otlpReceiver;
+    private int _otlpMetricsRegistered;
 
     /// <summary>The OTLP metrics receiver (created on first use, appending to the TSDB).</summary>
     public OtlpMetricsReceiver OtlpReceiver =>
@@ -29,6 +32,7 @@ public sealed partial class PrometheusApi
             return;
         }
         var receiver = OtlpReceiver;
+        RegisterOtlpMetrics(context.RequestServices.GetService<IMeterFactory>(), receiver);
         var limit = receiver.Options.MaxBodyBytes;
         if (context.Request.ContentLength > limit)
         {
@@ -88,5 +92,22 @@ public sealed partial class PrometheusApi
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The receiver's counters on Vigil's <c>/metrics</c> (meter <c>Vigil.Otlp</c>), registered with the enabled
+    /// receiver's first request: samples appended, data points rejected (the partial_success counts) and requests
+    /// refused.
+    /// </summary>
+    private void RegisterOtlpMetrics(IMeterFactory? meters, OtlpMetricsReceiver receiver)
+    {
+        if (meters is null || Interlocked.Exchange(ref _otlpMetricsRegistered, 1) == 1)
+        {
+            return;
+        }
+        var meter = meters.Create("Vigil.Otlp");
+        meter.CreateObservableCounter("vigil_otlp_samples_received_total", () => receiver.SamplesReceived, description: "Total number of samples appended from OTLP metrics requests.");
+        meter.CreateObservableCounter("vigil_otlp_rejected_data_points_total", () => receiver.RejectedDataPoints, description: "Total number of OTLP data points rejected (delta temporality, exponential histograms, invalid points), reported as partial success.");
+        meter.CreateObservableCounter("vigil_otlp_rejected_requests_total", () => receiver.RejectedRequests, description: "Total number of OTLP metrics requests answered with an error.");
     }
 }

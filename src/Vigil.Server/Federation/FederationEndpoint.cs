@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.IO.Compression;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Builder;
@@ -195,6 +196,8 @@ public static class FederationEndpoints
             services.GetRequiredService<TimeProvider>(),
             () => readiness.IsReady,
             services.GetRequiredService<ILoggerFactory>().CreateLogger<FederationEndpoint>());
+        var meter = services.GetRequiredService<IMeterFactory>().Create("Vigil.Federation");
+        meter.CreateObservableCounter("prometheus_web_federation_errors_total", () => endpoint.Errors, description: "Total number of errors that occurred while sending federation responses.");
         return endpoints.MapGet(path, endpoint.HandleAsync);
     }
 }

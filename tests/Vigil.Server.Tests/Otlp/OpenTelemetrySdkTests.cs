@@ -121,6 +121,10 @@ public sealed class OpenTelemetrySdkTests
         // Every export of the counter was stored (the provider exports once more when disposed).
         Assert.True(int.Parse(await ValueAsync(client, "count_over_time(orders_total[5m])") ?? "0", CultureInfo.InvariantCulture) >= 2);
         Assert.Equal(0, vigil.App.Services.GetRequiredService<PrometheusApi>().OtlpReceiver.RejectedDataPoints);
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("vigil_otlp_rejected_data_points_total 0", metrics, StringComparison.Ordinal);
+        Assert.Contains("prometheus_web_federation_errors_total 0", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"vigil_otlp_samples_received_total (\d+)", metrics);
     }
 
     [Fact]
