@@ -317,11 +317,9 @@ internal sealed class GoFormatter
         _buf.Append("%!").Append(char.ConvertFromUtf32(verb)).Append('(');
         if (arg is not null)
         {
+            // Go prints the value with the verb's flags, width and precision still in force: %5.2f of "abc" is "%!f(string=   ab)".
             _buf.Append(GoValue.TypeName(arg)).Append('=');
-            var saved = _f;
-            _f = default;
             PrintArg(arg, 'v');
-            _f = saved;
         }
         else
         {

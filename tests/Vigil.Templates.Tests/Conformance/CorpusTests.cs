@@ -27,24 +27,24 @@ public sealed class CorpusTests
         Assert.True(c.Expected == parsedOnce, $"{file} {annotation} parsed once: {c.Template}\nexpected: {c.Expected}\ngot:      {parsedOnce}");
     }
 
-    public static TheoryData<string> ParseErrors()
+    public static TheoryData<string, string> ParseErrors()
     {
-        var data = new TheoryData<string>();
+        var data = new TheoryData<string, string>();
         foreach (var c in TemplateCorpus.ParseErrorCases())
         {
-            data.Add(c.Annotation);
+            data.Add(c.File, c.Annotation);
         }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(ParseErrors))]
-    public void Parse_error_is_gos(string annotation)
+    public void Parse_error_is_gos(string file, string annotation)
     {
-        var c = TemplateCorpus.ParseErrorCases().Single(x => x.Annotation == annotation);
+        var c = TemplateCorpus.ParseErrorCases().Single(x => x.File == file && x.Annotation == annotation);
         var expander = new PrometheusTemplateExpander(AlertTemplateData.Definitions + c.Template, "__alert_A", null, 0, null, null);
         var e = Assert.Throws<TemplateException>(expander.ParseTest);
-        Assert.True(c.Error == e.Message, $"{annotation}: {c.Template}\nexpected: {c.Error}\ngot:      {e.Message}");
+        Assert.True(c.Error == e.Message, $"{file} {annotation}: {c.Template}\nexpected: {c.Error}\ngot:      {e.Message}");
     }
 
     [Fact]

@@ -18,12 +18,17 @@ public static class TemplateCorpus
 
     public sealed record Case(string File, string Annotation, string Template, string Expected, double Value);
 
-    public sealed record ParseErrorCase(string Annotation, string Template, string Error);
+    public sealed record ParseErrorCase(string File, string Annotation, string Template, string Error);
 
     public static IEnumerable<string> TestFiles()
         => System.IO.Directory.EnumerateFiles(Directory, "*.yml").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
 
-    public static IReadOnlyList<Case> Cases(string file)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<Case>> s_cases = new(StringComparer.Ordinal);
+    private static readonly Lazy<IReadOnlyList<ParseErrorCase>> s_parseErrors = new(ReadParseErrorCases);
+
+    public static IReadOnlyList<Case> Cases(string file) => s_cases.GetOrAdd(file, ReadCases);
+
+    private static IReadOnlyList<Case> ReadCases(string file)
     {
         var test = Load(Path.Combine(Directory, file));
         var ruleFile = ((YamlSequenceNode)test["rule_files"])[0].ToString();
@@ -43,13 +48,19 @@ public static class TemplateCorpus
         return cases;
     }
 
-    public static IReadOnlyList<ParseErrorCase> ParseErrorCases()
+    /// <summary>Every case of every parse-errors*.json (what promtool check rules reported for templates that do not parse).</summary>
+    public static IReadOnlyList<ParseErrorCase> ParseErrorCases() => s_parseErrors.Value;
+
+    private static IReadOnlyList<ParseErrorCase> ReadParseErrorCases()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory, "parse-errors.json")));
         var cases = new List<ParseErrorCase>();
-        foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "parse-errors*.json").Order(StringComparer.Ordinal))
         {
-            cases.Add(new ParseErrorCase(c.GetProperty("annotation").GetString()!, c.GetProperty("template").GetString()!, c.GetProperty("error").GetString()!));
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
+            {
+                cases.Add(new ParseErrorCase(Path.GetFileName(path), c.GetProperty("annotation").GetString()!, c.GetProperty("template").GetString()!, c.GetProperty("error").GetString()!));
+            }
         }
         return cases;
     }
