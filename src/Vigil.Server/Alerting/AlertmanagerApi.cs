@@ -26,13 +26,13 @@ public static partial class AlertmanagerApi
     /// <summary>The Alertmanager release whose API Vigil serves (reported as <c>versionInfo.version</c>).</summary>
     public const string AlertmanagerApiVersion = "0.25.0";
 
-    /// <summary>Registers the alerting service.</summary>
+    /// <summary>Registers the alerting service (with Vigil's receivers unless an <see cref="Vigil.Alerting.Pipeline.INotifierFactory"/> is registered).</summary>
     public static IServiceCollection AddAlerting(this IServiceCollection services, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(sp => new AlertingService(options, DataDirectory.Prepare(options.DataPath), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(),
-            sp.GetService<Vigil.Alerting.Pipeline.INotifierFactory>()));
+            sp.GetService<Vigil.Alerting.Pipeline.INotifierFactory>() ?? new Vigil.Alerting.Receivers.ReceiverNotifierFactory()));
         services.AddHostedService(sp => sp.GetRequiredService<AlertingService>());
         return services;
     }
@@ -458,10 +458,13 @@ public static partial class AlertmanagerApi
         }
     }
 
+    // Quotes as \" (not \u0022) like Go's encoder, so error strings read the same as Alertmanager's.
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     internal static IResult Json(Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK)
     {
         var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             write(w);
         }
