@@ -6,7 +6,7 @@ namespace Vigil.Compat.Tests.Templates;
 /// <summary>
 /// The template conformance corpus (tests/conformance/templates, recorded by its record.py) against the real
 /// promtool 2.42: every test file's expected annotations are what Prometheus's template engine produces (promtool
-/// test rules passes), and every template in parse-errors.json fails promtool check rules with the recorded text.
+/// test rules passes), and every template in parse-errors*.json fails promtool check rules with the recorded text.
 /// Vigil.Templates.Tests runs the same files through Vigil's engine; the rule evaluator runs them through
 /// <c>vigil test rules</c> once it evaluates alerting rules.
 /// </summary>
@@ -33,16 +33,27 @@ public sealed class TemplateConformanceTests
         Assert.True(result.ExitCode == 0, $"promtool test rules {file} (exit {result.ExitCode}): the corpus is wrong, promtool is the specification\n{result.Output}");
     }
 
-    [Fact]
-    public async Task Parse_errors_are_what_promtool_check_rules_reports()
+    public static TheoryData<string> ParseErrorFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(s_corpus, "parse-errors*.json").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ParseErrorFiles))]
+    public async Task Parse_errors_are_what_promtool_check_rules_reports(string file)
     {
         var promtool = ExternalTool.Require("promtool", "prometheus");
-        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(s_corpus, "parse-errors.json")));
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(s_corpus, file)));
         var ruleFile = doc.RootElement.GetProperty("rule_file").GetString()!;
         var result = await ExternalTool.RunAsync(promtool, ["check", "rules", Path.Combine(s_corpus, ruleFile)]);
         Assert.NotEqual(0, result.ExitCode);
         var cases = doc.RootElement.GetProperty("cases").EnumerateArray().ToList();
-        Assert.True(cases.Count >= 50);
+        Assert.NotEmpty(cases);
         foreach (var c in cases)
         {
             var line = $"group \"templates\", rule 1, \"A\": annotation \"{c.GetProperty("annotation").GetString()}\": {c.GetProperty("error").GetString()}";
