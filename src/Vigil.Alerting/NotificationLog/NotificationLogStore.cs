@@ -12,6 +12,7 @@ namespace Vigil.Alerting.NotificationLog;
 public sealed class NotificationLogStore
 {
     private readonly Lock _lock = new();
+    private readonly Lock _snapshotLock = new(); // one writer of the snapshot file at a time
     private readonly Dictionary<string, NotificationLogEntry> _entries = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly TimeSpan _retention;
@@ -111,39 +112,42 @@ public sealed class NotificationLogStore
     /// <summary>Writes every entry to <paramref name="path"/> atomically.</summary>
     public void Snapshot(string path)
     {
-        var all = All();
-        SnapshotFile.Write(path, stream =>
+        lock (_snapshotLock)
         {
-            using var json = new Utf8JsonWriter(stream);
-            json.WriteStartObject();
-            json.WriteNumber("version", 1);
-            json.WriteStartArray("entries");
-            foreach (var e in all)
+            var all = All(); // taken under the snapshot lock, so a later snapshot never holds older state
+            SnapshotFile.Write(path, stream =>
             {
+                using var json = new Utf8JsonWriter(stream);
                 json.WriteStartObject();
-                json.WriteString("groupKey", e.GroupKey);
-                json.WriteString("receiver", e.Receiver.GroupName);
-                json.WriteString("integration", e.Receiver.Integration);
-                json.WriteNumber("index", e.Receiver.Index);
-                json.WriteString("timestamp", e.Timestamp.UtcDateTime);
-                json.WriteStartArray("firingAlerts");
-                foreach (var h in e.FiringAlerts)
+                json.WriteNumber("version", 1);
+                json.WriteStartArray("entries");
+                foreach (var e in all)
                 {
-                    json.WriteNumberValue(h);
+                    json.WriteStartObject();
+                    json.WriteString("groupKey", e.GroupKey);
+                    json.WriteString("receiver", e.Receiver.GroupName);
+                    json.WriteString("integration", e.Receiver.Integration);
+                    json.WriteNumber("index", e.Receiver.Index);
+                    json.WriteString("timestamp", e.Timestamp.UtcDateTime);
+                    json.WriteStartArray("firingAlerts");
+                    foreach (var h in e.FiringAlerts)
+                    {
+                        json.WriteNumberValue(h);
+                    }
+                    json.WriteEndArray();
+                    json.WriteStartArray("resolvedAlerts");
+                    foreach (var h in e.ResolvedAlerts)
+                    {
+                        json.WriteNumberValue(h);
+                    }
+                    json.WriteEndArray();
+                    json.WriteString("expiresAt", e.ExpiresAt.UtcDateTime);
+                    json.WriteEndObject();
                 }
                 json.WriteEndArray();
-                json.WriteStartArray("resolvedAlerts");
-                foreach (var h in e.ResolvedAlerts)
-                {
-                    json.WriteNumberValue(h);
-                }
-                json.WriteEndArray();
-                json.WriteString("expiresAt", e.ExpiresAt.UtcDateTime);
                 json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
-        });
+            });
+        }
     }
 
     /// <summary>Replaces the entries with the snapshot at <paramref name="path"/> (none when absent), dropping expired ones.</summary>

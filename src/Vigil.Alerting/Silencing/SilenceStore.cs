@@ -20,6 +20,7 @@ public sealed class SilenceException(string message, bool notFound = false) : Ex
 public sealed class SilenceStore
 {
     private readonly Lock _lock = new();
+    private readonly Lock _snapshotLock = new(); // one writer of the snapshot file at a time
     private readonly Dictionary<string, Silence> _silences = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly TimeSpan _retention;
@@ -229,41 +230,40 @@ public sealed class SilenceStore
     /// <summary>Writes every silence to <paramref name="path"/> atomically.</summary>
     public void Snapshot(string path)
     {
-        List<Silence> all;
-        lock (_lock)
+        lock (_snapshotLock)
         {
-            all = [.. _silences.Values];
-        }
-        SnapshotFile.Write(path, stream =>
-        {
-            using var json = new Utf8JsonWriter(stream);
-            json.WriteStartObject();
-            json.WriteNumber("version", 1);
-            json.WriteStartArray("silences");
-            foreach (var s in all)
+            var all = All(); // taken under the snapshot lock, so a later snapshot never holds older state
+            SnapshotFile.Write(path, stream =>
             {
+                using var json = new Utf8JsonWriter(stream);
                 json.WriteStartObject();
-                json.WriteString("id", s.Id);
-                json.WriteStartArray("matchers");
-                foreach (var m in s.Matchers)
+                json.WriteNumber("version", 1);
+                json.WriteStartArray("silences");
+                foreach (var s in all)
                 {
                     json.WriteStartObject();
-                    json.WriteString("type", Matcher.OperatorText(m.Type));
-                    json.WriteString("name", m.Name);
-                    json.WriteString("value", m.Value);
+                    json.WriteString("id", s.Id);
+                    json.WriteStartArray("matchers");
+                    foreach (var m in s.Matchers)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("type", Matcher.OperatorText(m.Type));
+                        json.WriteString("name", m.Name);
+                        json.WriteString("value", m.Value);
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndArray();
+                    json.WriteString("startsAt", s.StartsAt.UtcDateTime);
+                    json.WriteString("endsAt", s.EndsAt.UtcDateTime);
+                    json.WriteString("updatedAt", s.UpdatedAt.UtcDateTime);
+                    json.WriteString("createdBy", s.CreatedBy);
+                    json.WriteString("comment", s.Comment);
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
-                json.WriteString("startsAt", s.StartsAt.UtcDateTime);
-                json.WriteString("endsAt", s.EndsAt.UtcDateTime);
-                json.WriteString("updatedAt", s.UpdatedAt.UtcDateTime);
-                json.WriteString("createdBy", s.CreatedBy);
-                json.WriteString("comment", s.Comment);
                 json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
-        });
+            });
+        }
     }
 
     /// <summary>
