@@ -12,6 +12,7 @@ using Vigil.Instrumentation;
 using Vigil.PromQL.Engine;
 using Vigil.Server.Alerting;
 using Vigil.Server.Api;
+using Vigil.Server.Remote;
 using Vigil.Server.Federation;
 using Vigil.Server.Scrape;
 using Vigil.Server.Storage;
@@ -88,6 +89,9 @@ public static class VigilHost
             sp.GetRequiredService<IServer>(), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ScrapeService>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScrapeService>());
+        builder.Services.AddSingleton(sp => new RemoteWriteService(scrapeConfig, options, sp.GetRequiredService<TimeSeriesDb>(), sp.GetRequiredService<ConfigReloader>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ILogger<RemoteWriteService>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RemoteWriteService>());
         builder.Services.AddAlerting(options);
         configure?.Invoke(builder);
 
