@@ -251,7 +251,8 @@ internal static class Builtins
                     break;
                 }
                 default:
-                    throw new GoFunctionException($"can't index item of type {GoValue.TypeName(item)}");
+                    // index dereferences a pointer before looking at the kind (Go's indirect), so the type is the pointee's.
+                    throw new GoFunctionException($"can't index item of type {GoValue.TypeName(item).TrimStart('*')}");
             }
         }
         return item;
@@ -338,7 +339,7 @@ internal static class Builtins
             case GoKind.Invalid:
                 throw new GoFunctionException("reflect: call of reflect.Value.Type on zero Value");
             default:
-                throw new GoFunctionException($"len of type {GoValue.TypeName(item)}");
+                throw new GoFunctionException($"len of type {GoValue.TypeName(item).TrimStart('*')}");
         }
     }
 
@@ -481,11 +482,11 @@ internal static class Builtins
                             var kind2 = GoValue.KindOf(arg);
                             if (kind1 != kind2)
                             {
-                                throw new GoFunctionException($"non-comparable types {Sprint(arg1)}: {GoValue.TypeName(arg1)}, {GoValue.TypeName(arg)}: {Sprint(arg)}");
+                                throw new GoFunctionException(GoFormatter.Sprintf("non-comparable types %s: %v, %s: %v", [arg1, GoValue.TypeName(arg1), GoValue.TypeName(arg), arg]));
                             }
                             if (kind2 is GoKind.Map or GoKind.Slice or GoKind.Func)
                             {
-                                throw new GoFunctionException($"non-comparable type {Sprint(arg)}: {GoValue.TypeName(arg)}");
+                                throw new GoFunctionException(GoFormatter.Sprintf("non-comparable type %s: %v", [arg, GoValue.TypeName(arg)]));
                             }
                             truth = Equals(arg1, arg);
                         }
@@ -499,8 +500,6 @@ internal static class Builtins
         }
         return false;
     }
-
-    private static string Sprint(object? v) => GoFormatter.Sprint([v]);
 
     private static bool Lt(object? arg1, object? arg2)
     {
