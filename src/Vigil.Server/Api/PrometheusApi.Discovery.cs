@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Vigil.Model;
 using Vigil.Scrape.Manager;
 using Vigil.Scrape.Scraping;
+using Vigil.Server.Rules;
 using Vigil.Server.Scrape;
 
 namespace Vigil.Server.Api;
@@ -11,7 +12,7 @@ namespace Vigil.Server.Api;
 /// <summary>
 /// <c>metadata</c>, <c>targets</c>, <c>targets/metadata</c>, <c>rules</c>, <c>alerts</c>, <c>alertmanagers</c>:
 /// Prometheus's parameter checks and answer shapes. Targets and their metadata come from the scrape manager;
-/// Vigil has no rule evaluator or notifier yet, so rules, alerts and alertmanagers answer with their empty shapes.
+/// <c>rules</c> and <c>alerts</c> come from the <see cref="RuleService"/>; Vigil has no notifier yet, so alertmanagers answers with its empty shape.
 /// </summary>
 public sealed partial class PrometheusApi
 {
@@ -221,22 +222,14 @@ public sealed partial class PrometheusApi
         {
             throw ApiException.InvalidParameter("type", $"not supported value {Vigil.Model.LabelText.Quote(type)}");
         }
-        await ApiResponse.WriteSuccessAsync(context.Response, static w =>
-        {
-            w.WriteStartObject();
-            WriteEmptyArray(w, "groups"u8);
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        var rules = context.RequestServices.GetService<RuleService>()?.Manager;
+        await ApiResponse.WriteSuccessAsync(context.Response, w => RulesApiWriter.WriteRules(w, rules, type)).ConfigureAwait(false);
     }
 
     private async Task AlertsAsync(HttpContext context, ApiForm form)
     {
-        await ApiResponse.WriteSuccessAsync(context.Response, static w =>
-        {
-            w.WriteStartObject();
-            WriteEmptyArray(w, "alerts"u8);
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        var rules = context.RequestServices.GetService<RuleService>()?.Manager;
+        await ApiResponse.WriteSuccessAsync(context.Response, w => RulesApiWriter.WriteAlerts(w, rules)).ConfigureAwait(false);
     }
 
     private async Task AlertmanagersAsync(HttpContext context, ApiForm form)

@@ -14,6 +14,7 @@ using Vigil.Server.Alerting;
 using Vigil.Server.Api;
 using Vigil.Server.Remote;
 using Vigil.Server.Federation;
+using Vigil.Server.Rules;
 using Vigil.Server.Scrape;
 using Vigil.Server.Storage;
 using Vigil.Tsdb;
@@ -93,6 +94,7 @@ public static class VigilHost
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ILogger<RemoteWriteService>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RemoteWriteService>());
         builder.Services.AddAlerting(options);
+        builder.Services.AddRules(scrapeConfig, options);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -104,6 +106,7 @@ public static class VigilHost
             var db = app.Services.GetRequiredService<TimeSeriesDb>();
             TsdbMetrics.Register(app.Services.GetRequiredService<IMeterFactory>(), db);
             ScrapeMetrics.Register(app.Services.GetRequiredService<IMeterFactory>(), app.Services.GetRequiredService<ScrapeService>());
+            RuleMetrics.Register(app.Services.GetRequiredService<IMeterFactory>(), app.Services.GetRequiredService<RuleService>());
             EngineMetrics.Register(app.Services.GetRequiredService<IMeterFactory>(), app.Services.GetRequiredService<QueryEngine>());
             log.LogInformation("TSDB started: {Blocks} blocks, {Series} series and {Samples} samples replayed from the WAL",
                 db.Blocks.Count, db.LastReplay.Series, db.LastReplay.Samples);
