@@ -60,5 +60,11 @@ if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 fi
 rm -rf "$results"
 
+# Side-by-side benchmark harness, only when asked (slow; its figures are not tests): VIGIL_BENCH=1 ./test.sh
+if [ "${VIGIL_BENCH:-}" = "1" ]; then
+  echo "VIGIL_BENCH=1: bench/compare.sh --quick --no-assert (not counted as tests)"
+  bench/compare.sh --quick --no-assert || echo "bench/compare.sh exited $? (not counted as a test failure)"
+fi
+
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
