@@ -472,9 +472,12 @@ internal sealed class Parser
         var saved = _tree;
         var savedVars = _vars;
         var savedRange = _rangeDepth;
+        var savedActionLine = _actionLine;
         _tree = block;
         _vars = ["$"];
         _rangeDepth = 0;
+        // Go parses the block's body as a new Tree, with its own action line (none yet).
+        _actionLine = 0;
         var (list, end) = ItemList();
         block.Root = list;
         if (end is not EndNode)
@@ -485,6 +488,7 @@ internal sealed class Parser
         _tree = saved;
         _vars = savedVars;
         _rangeDepth = savedRange;
+        _actionLine = savedActionLine;
         return new TemplateNode(_tree, token.Pos, token.Line, name, pipe);
     }
 

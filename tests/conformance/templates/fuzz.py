@@ -3,7 +3,9 @@
 fields, variables, if/with/range) and sorts them with promtool check rules into
   spec/TOPIC.txt               templates that parse (record.py then records what promtool expands them to), and
   spec/parse-errors-TOPIC.txt  templates that do not (record.py records promtool's parse errors).
-Usage: ./fuzz.py SEED COUNT TOPIC, then ./record.py TOPIC parse-errors-TOPIC.
+Usage: ./fuzz.py SEED COUNT TOPIC [pipelines|structure], then ./record.py TOPIC parse-errors-TOPIC.
+The structure grammar nests text, trim markers, comments, if/else if/with/range/break/continue, variables and
+define/template/block instead.
 Templates that print pointers (a queryResult nested in another value prints 0xc000...) differ between runs and
 must be removed from the spec: record.py's re-check with promtool catches them.
 fuzz.txt and parse-errors-fuzz.txt came from seed 7 of an earlier version of this grammar (fewer literals and
@@ -56,11 +58,70 @@ def action():
     decl = '$k, $e := ' if kind == 'range' and RND.random() < 0.3 else ''
     return '{{ ' + kind + ' ' + decl + pipeline(0) + ' }}' + body + els + '{{ end }}'
 
+# The "structure" grammar: text, trim markers, comments, nested control structures, variables, define/template/block.
+TEXTS = ['', ' ', 'x', '\n', ' a \n ', '\t', 'é', '}}', '{', '\r\n']
+VALUES = ['.Labels', '.ExternalLabels', '(args 1 "b" 2.5)', '(query "up" | sortByLabel "instance")', '.Labels.job', '.Value', '$value', '0', '""', '.', 'nil', '(args)', '$labels.nope']
+
+def open_(d):
+    return RND.choice(['{{', '{{- ', '{{ ', '{{-']) if d >= 0 else '{{'
+
+def close_():
+    return RND.choice(['}}', ' -}}', ' }}', '-}}'])
+
+def block(depth, in_range, variables):
+    out = []
+    for _ in range(RND.randint(1, 3)):
+        out.append(RND.choice(TEXTS))
+        r = RND.random()
+        if depth > 2 or r < 0.35:
+            v = RND.choice(variables + ['.', '.Labels.job', '$value', '.Value', '1', '"s"'])
+            out.append(open_(depth) + ' ' + RND.choice([v, 'printf "%v" ' + v, 'len ' + v, v + ' | print']) + close_())
+        elif r < 0.45:
+            out.append(open_(depth) + '/* c */' + close_())
+        elif r < 0.55:
+            name = RND.choice(['$a', '$b'])
+            op = ':=' if name not in variables or RND.random() < 0.5 else '='
+            out.append(open_(depth) + ' ' + name + ' ' + op + ' ' + RND.choice(VALUES) + close_())
+            if op == ':=':
+                variables = variables + [name]
+        elif r < 0.62 and in_range:
+            out.append(open_(depth) + RND.choice([' break', ' continue']) + close_())
+        else:
+            kind = RND.choice(['if', 'with', 'range', 'if'])
+            decl = ''
+            inner = variables
+            if kind == 'range' and RND.random() < 0.5:
+                decl, inner = '$k, $e := ', variables + ['$k', '$e']
+            elif RND.random() < 0.2:
+                decl, inner = '$w := ', variables + ['$w']
+            s = open_(depth) + ' ' + kind + ' ' + decl + RND.choice(VALUES) + close_() + block(depth + 1, in_range or kind == 'range', inner)
+            if kind == 'if' and RND.random() < 0.3:
+                s += open_(depth) + ' else if ' + RND.choice(VALUES) + close_() + block(depth + 1, in_range, variables)
+            if RND.random() < 0.4:
+                s += open_(depth) + ' else' + close_() + block(depth + 1, in_range, variables)
+            if RND.random() > 0.03:
+                s += open_(depth) + ' end' + close_()
+            out.append(s)
+    return ''.join(out)
+
+def structure():
+    s = ''
+    if RND.random() < 0.3:
+        s += '{{ define "d" }}' + block(1, False, []) + '{{ end }}'
+        s += RND.choice(['{{ template "d" . }}', '{{ template "d" .Labels }}', '{{ template "d" }}', '{{ template "d" $value }}'])
+    if RND.random() < 0.2:
+        s += '{{ block "b" ' + RND.choice(VALUES) + ' }}' + block(1, False, []) + '{{ end }}'
+    return s + block(0, False, ['$labels', '$value'])
+
 def main():
     global RND
     seed, count, topic = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    grammar = sys.argv[4] if len(sys.argv) > 4 else 'pipelines'
     RND = random.Random(seed)
-    templates = [''.join(action() + RND.choice(['', ' ', '|']) for _ in range(RND.randint(1, 2))) for _ in range(count)]
+    if grammar == 'structure':
+        templates = [structure() for _ in range(count)]
+    else:
+        templates = [''.join(action() + RND.choice(['', ' ', '|']) for _ in range(RND.randint(1, 2))) for _ in range(count)]
     d = tempfile.mkdtemp()
     with open(os.path.join(d, 'r.yml'), 'w', encoding='utf-8') as f:
         f.write('groups:\n- name: templates\n  rules:\n  - alert: A\n    expr: m\n    annotations:\n')
