@@ -9,7 +9,8 @@ define/template/block instead.
 Templates that print pointers (a queryResult nested in another value prints 0xc000...) differ between runs and
 must be removed from the spec: record.py's re-check with promtool catches them.
 fuzz.txt and parse-errors-fuzz.txt came from seed 7 of an earlier version of this grammar (fewer literals and
-functions); fuzz2/fuzz3 and parse-errors-fuzz2 from seeds 11 and 12 of this one.
+functions); fuzz2/fuzz3 and parse-errors-fuzz2 from seeds 11 and 12 of this one; fuzz-structure from seed 21 of
+an earlier structure grammar (more malformed trim markers), fuzz-structure2 from seed 22 of this one.
 """
 import json, os, random, re, subprocess, sys, tempfile
 
@@ -63,10 +64,10 @@ TEXTS = ['', ' ', 'x', '\n', ' a \n ', '\t', 'é', '}}', '{', '\r\n']
 VALUES = ['.Labels', '.ExternalLabels', '(args 1 "b" 2.5)', '(query "up" | sortByLabel "instance")', '.Labels.job', '.Value', '$value', '0', '""', '.', 'nil', '(args)', '$labels.nope']
 
 def open_(d):
-    return RND.choice(['{{', '{{- ', '{{ ', '{{-']) if d >= 0 else '{{'
+    return RND.choice(['{{', '{{- ', '{{ ', '{{', '{{- ', '{{ ', '{{-']) if d >= 0 else '{{'
 
 def close_():
-    return RND.choice(['}}', ' -}}', ' }}', '-}}'])
+    return RND.choice(['}}', ' -}}', ' }}', '}}', ' -}}', ' }}', '-}}'])
 
 def block(depth, in_range, variables):
     out = []
@@ -99,7 +100,7 @@ def block(depth, in_range, variables):
                 s += open_(depth) + ' else if ' + RND.choice(VALUES) + close_() + block(depth + 1, in_range, variables)
             if RND.random() < 0.4:
                 s += open_(depth) + ' else' + close_() + block(depth + 1, in_range, variables)
-            if RND.random() > 0.03:
+            if RND.random() > 0.01:
                 s += open_(depth) + ' end' + close_()
             out.append(s)
     return ''.join(out)
