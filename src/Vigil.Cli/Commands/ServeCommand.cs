@@ -89,10 +89,27 @@ public static class ServeCommand
             Description = "Alertmanager 0.25 configuration file for the built-in alerting pipeline (API v2 under /api/v2). Without it a minimal configuration (one receiver that notifies nobody) is used.",
         };
 
+        var rulesOutageTolerance = new Option<string>("--rules.alert.for-outage-tolerance")
+        {
+            Description = "Max time to tolerate Vigil outage for restoring \"for\" state of alert.",
+            DefaultValueFactory = _ => "1h",
+        };
+        var rulesGracePeriod = new Option<string>("--rules.alert.for-grace-period")
+        {
+            Description = "Minimum duration between alert and restored \"for\" state. This is maintained only for alerts with configured \"for\" time greater than grace period.",
+            DefaultValueFactory = _ => "10m",
+        };
+        var rulesResendDelay = new Option<string>("--rules.alert.resend-delay")
+        {
+            Description = "Minimum amount of time to wait before resending an alert to Alertmanager.",
+            DefaultValueFactory = _ => "1m",
+        };
+
         var command = new Command("serve", "Run the Vigil server: the TSDB in --storage.tsdb.path, the Prometheus HTTP API (/api/v1), the management endpoints (/-/healthy, /-/ready, /-/quit, /-/reload) and Vigil's own /metrics.")
         {
             listen, dataPath, configFile, retentionTime, retentionSize, lifecycle, logLevel,
             queryTimeout, queryMaxSamples, queryMaxConcurrency, queryLookbackDelta, adminApi, remoteWriteReceiver, otlpReceiver, alertmanagerConfig,
+            rulesOutageTolerance, rulesGracePeriod, rulesResendDelay,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -116,6 +133,18 @@ public static class ServeCommand
             {
                 return Fail(error, $"--query.lookback-delta: {lookbackError ?? "must be positive"}");
             }
+            if (!PromDuration.TryParse(parse.GetValue(rulesOutageTolerance), out var outageTolerance, out var outageError))
+            {
+                return Fail(error, $"--rules.alert.for-outage-tolerance: {outageError}");
+            }
+            if (!PromDuration.TryParse(parse.GetValue(rulesGracePeriod), out var gracePeriod, out var graceError))
+            {
+                return Fail(error, $"--rules.alert.for-grace-period: {graceError}");
+            }
+            if (!PromDuration.TryParse(parse.GetValue(rulesResendDelay), out var resendDelay, out var resendError))
+            {
+                return Fail(error, $"--rules.alert.resend-delay: {resendError}");
+            }
             if (parse.GetValue(queryMaxConcurrency) < 1)
             {
                 return Fail(error, "--query.max-concurrency: must be at least 1");
@@ -136,6 +165,9 @@ public static class ServeCommand
                 EnableRemoteWriteReceiver = parse.GetValue(remoteWriteReceiver),
                 EnableOtlpReceiver = parse.GetValue(otlpReceiver),
                 AlertmanagerConfigFile = parse.GetValue(alertmanagerConfig),
+                RulesForOutageTolerance = outageTolerance,
+                RulesForGracePeriod = gracePeriod,
+                RulesResendDelay = resendDelay,
                 LogLevel = parse.GetValue(logLevel) switch
                 {
                     "debug" => LogLevel.Debug,

@@ -47,4 +47,13 @@ public sealed record ServerOptions
 
     /// <summary>The Alertmanager configuration file (<c>--alertmanager.config.file</c>); null runs alerting on a built-in minimal configuration.</summary>
     public string? AlertmanagerConfigFile { get; init; }
+
+    /// <summary>How old an alert's <c>for</c> state may be to be restored at start-up (<c>--rules.alert.for-outage-tolerance</c>).</summary>
+    public TimeSpan RulesForOutageTolerance { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The least time a restored alert waits before firing (<c>--rules.alert.for-grace-period</c>).</summary>
+    public TimeSpan RulesForGracePeriod { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long to wait before re-sending an unchanged firing alert (<c>--rules.alert.resend-delay</c>).</summary>
+    public TimeSpan RulesResendDelay { get; init; } = TimeSpan.FromMinutes(1);
 }
