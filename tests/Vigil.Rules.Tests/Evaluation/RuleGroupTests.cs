@@ -272,4 +272,42 @@ public sealed class RuleGroupTests
         Assert.Contains("could not parse expression", Assert.Single(errors), StringComparison.Ordinal);
         Assert.Same(g, h.Group("g"));
     }
+
+    [Fact]
+    public void Iterations_whose_instant_passed_during_a_slow_one_are_skipped_and_counted()
+    {
+        var inner = new Vigil.Testing.ManualClock(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+        var clock = new SkewedClock(inner);
+        using var h = new RuleHarness();
+        using var manager = new RuleManager(new RuleManagerOptions { Engine = h.Options.Engine, Queryable = h.Storage, Appendable = h.Storage, Time = clock });
+        var file = h.WriteRules("r.yml", "groups: [{name: g, interval: 10s, rules: [{record: one, expr: vector(1)}]}]\n");
+        Assert.True(manager.Update(TimeSpan.FromMinutes(1), [file], Labels.Empty, "", out _));
+        var g = Assert.Single(manager.Groups);
+        manager.Run();
+        var start = clock.GetUtcNow();
+        var first = g.EvalTimestamp(start) + g.Interval;
+        inner.Advance(first - start);
+        Assert.Equal(first.ToUnixTimeMilliseconds(), g.LastEvaluationTimestampMs);
+        // The next tick comes 35 s late (as after a slow evaluation): 3 instants were missed, the 4th is evaluated.
+        clock.Skew = TimeSpan.FromSeconds(35);
+        inner.Advance(g.Interval);
+        Assert.Equal(3, g.IterationsMissed);
+        Assert.Equal(5, g.IterationsScheduled);
+        Assert.Equal((first + TimeSpan.FromSeconds(40)).ToUnixTimeMilliseconds(), g.LastEvaluationTimestampMs);
+        Assert.Equal([first.ToUnixTimeMilliseconds(), (first + TimeSpan.FromSeconds(40)).ToUnixTimeMilliseconds()], h.Raw("one").Select(s => s.Sample.TimestampMs));
+    }
+
+    /// <summary>A clock that reads ahead of the manual clock driving its timers, so a timer seems to fire late.</summary>
+    private sealed class SkewedClock(Vigil.Testing.ManualClock inner) : TimeProvider
+    {
+        public TimeSpan Skew { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + Skew;
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => inner.CreateTimer(callback, state, dueTime, period);
+    }
 }
