@@ -376,6 +376,18 @@ internal sealed class GoFormatter
             FmtString(stringer.GoString(), verb, arg);
             return;
         }
+        if (arg is GoTime time && depth == 0 && verb is 'e' or 'E' or 'f' or 'F' or 'g' or 'G' or 't')
+        {
+            // A verb that is no string verb prints Go's *time.Time as the struct it is: &{wall ext loc}.
+            _buf.Append("&{");
+            BadVerb(verb, (ulong)time.Nanosecond());
+            _buf.Append(' ');
+            _buf.Append("%!").Append(char.ConvertFromUtf32(verb)).Append("(int64=");
+            PrintArg(time.Unix() + 62135596800L, 'v');
+            _buf.Append(')');
+            _buf.Append(' ').Append("%!").Append(char.ConvertFromUtf32(verb)).Append("(*time.Location=<nil>)}");
+            return;
+        }
         switch (GoValue.KindOf(arg))
         {
             case GoKind.Map:
