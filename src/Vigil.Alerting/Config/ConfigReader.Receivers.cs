@@ -2,12 +2,21 @@ namespace Vigil.Alerting.Config;
 
 internal sealed partial class ConfigReader
 {
-    // Integrations Alertmanager 0.25 has and Vigil does not deliver to: accepted, reported by callers.
-    private static readonly HashSet<string> s_unsupportedIntegrations = new(StringComparer.Ordinal)
+    // Integrations Alertmanager 0.25 has and Vigil does not deliver to, with their fields: accepted (top-level fields
+    // and http_config checked, nested objects not), and reported by callers.
+    private static readonly Dictionary<string, HashSet<string>> s_unsupportedIntegrations = new(StringComparer.Ordinal)
     {
-        "discord_configs", "opsgenie_configs", "wechat_configs", "pushover_configs", "victorops_configs",
-        "sns_configs", "telegram_configs", "webex_configs",
+        ["discord_configs"] = Keys("webhook_url", "title", "message"),
+        ["opsgenie_configs"] = Keys("api_key", "api_key_file", "api_url", "message", "description", "source", "details", "entity", "responders", "actions", "tags", "note", "priority", "update_alerts"),
+        ["wechat_configs"] = Keys("api_secret", "corp_id", "message", "api_url", "to_user", "to_party", "to_tag", "agent_id", "message_type"),
+        ["pushover_configs"] = Keys("user_key", "token", "title", "message", "url", "url_title", "sound", "priority", "retry", "expire", "html"),
+        ["victorops_configs"] = Keys("api_key", "api_key_file", "api_url", "routing_key", "message_type", "entity_display_name", "state_message", "monitoring_tool", "custom_fields"),
+        ["sns_configs"] = Keys("api_url", "sigv4", "topic_arn", "phone_number", "target_arn", "subject", "message", "attributes"),
+        ["telegram_configs"] = Keys("api_url", "bot_token", "chat_id", "message", "disable_notifications", "parse_mode"),
+        ["webex_configs"] = Keys("api_url", "room_id", "message"),
     };
+
+    private static HashSet<string> Keys(params string[] keys) => new(keys.Append("send_resolved").Append("http_config"), StringComparer.Ordinal);
 
     // Global settings of those integrations: accepted and kept as text; the URLs validated as Alertmanager does.
     private static readonly HashSet<string> s_otherGlobalSettings = new(StringComparer.Ordinal)
@@ -105,17 +114,25 @@ internal sealed partial class ConfigReader
                 case "pagerduty_configs": pagerduties = Seq(value, "[]*config.PagerdutyConfig", n => Pagerduty(n, global, directory)); return true;
                 case "email_configs": emails = Seq(value, "[]*config.EmailConfig", n => Email(n, global, directory)); return true;
                 default:
-                    if (!s_unsupportedIntegrations.Contains(key))
+                    if (!s_unsupportedIntegrations.TryGetValue(key, out var fields))
                     {
                         return false;
                     }
-                    if (value is YamlSequence seq)
+                    var items = Seq(value, "[]*config." + key, item =>
                     {
-                        unsupported.Add(new UnsupportedIntegration(key, seq.Items.Count, value.Line));
-                    }
-                    else if (!IsNull(value))
+                        Fields(item, Plain, (k, v) =>
+                        {
+                            if (k == "http_config")
+                            {
+                                _ = Http(v, directory);
+                            }
+                            return fields.Contains(k);
+                        });
+                        return item;
+                    });
+                    if (items.Count > 0)
                     {
-                        TypeError(value, "[]*config." + key);
+                        unsupported.Add(new UnsupportedIntegration(key, items.Count, value.Line));
                     }
                     return true;
             }
@@ -784,14 +801,6 @@ internal sealed partial class ConfigReader
                 default: return false;
             }
         });
-        if (cert.Length > 0 && key.Length == 0)
-        {
-            Error(node, $"client cert file {GoQuote(cert)} specified without client key file");
-        }
-        else if (key.Length > 0 && cert.Length == 0)
-        {
-            Error(node, $"client key file {GoQuote(key)} specified without client cert file");
-        }
         return new TlsConfig
         {
             CaFile = Join(directory, ca), CertFile = Join(directory, cert), KeyFile = Join(directory, key), ServerName = serverName,

@@ -121,7 +121,7 @@ internal sealed partial class ConfigReader
                 case "target_match_re": targetMatchRe = MatchReMap(value); return true;
                 case "target_matchers": targetMatchers = MatcherList(value); return true;
                 case "equal":
-                    equal = StrList(value);
+                    equal = StrList(value, "model.LabelNames");
                     foreach (var name in equal)
                     {
                         if (!LabelText.IsValidLabelName(name))

@@ -300,7 +300,7 @@ internal sealed partial class ConfigReader(string? file)
         return duration;
     }
 
-    private List<string> StrList(YamlNode node)
+    private List<string> StrList(YamlNode node, string goType = "[]string")
     {
         var list = new List<string>();
         if (IsNull(node))
@@ -309,7 +309,7 @@ internal sealed partial class ConfigReader(string? file)
         }
         if (node is not YamlSequence seq)
         {
-            TypeError(node, "[]string");
+            TypeError(node, goType);
             return list;
         }
         foreach (var item in seq.Items)

@@ -71,7 +71,7 @@ public static class RouteTreePrinter
         sb.Append(indent).Append(last ? "└── " : "├── ");
         // treeprint indents the continuation lines of a multi-line value under the branch.
         var text = slug(route);
-        var continuation = indent + (last ? "    " : "│   ");
+        var continuation = indent + (last ? "    " : "│\u00a0\u00a0 "); // treeprint pads the link with two no-break spaces
         sb.Append(text.Replace("\n", "\n" + continuation, StringComparison.Ordinal)).Append('\n');
         var list = children(route);
         for (var i = 0; i < list.Count; i++)

@@ -143,8 +143,13 @@ public static class TimeIntervalSyntax
         {
             try
             {
+                // Go opens the zoneinfo file by name, so the name's case must be exact.
                 zone = TimeZoneInfo.FindSystemTimeZoneById(name);
-                return true;
+                if (string.Equals(zone.Id, name, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+                zone = null;
             }
             catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
             {

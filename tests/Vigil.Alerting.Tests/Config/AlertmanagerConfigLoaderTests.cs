@@ -160,6 +160,9 @@ public sealed class AlertmanagerConfigLoaderTests
     [InlineData("route:\n  receiver: x\nreceivers:\n- name: x\ntime_intervals:\n- name: t\n  time_intervals:\n  - times: [{start_time: \"10:00\", end_time: \"09:00\"}]\n", 8, "start time cannot be equal or greater than end time")]
     [InlineData("route:\n  receiver: x\nreceivers:\n- name: x\ntime_intervals:\n- name: t\n  time_intervals:\n  - foo: 1\n", 8, "field foo not found in type timeinterval.TimeInterval")]
     [InlineData("route:\n  receiver: x\nreceivers:\n- name: x\ninhibit_rules:\n- source_matchers: [\"a=b\"]\n  equal: [\"a-b\"]\n", 7, "\"a-b\" is not a valid label name")]
+    [InlineData("route:\n  receiver: x\nreceivers:\n- name: x\n  opsgenie_configs:\n  - foo: 1\n", 6, "field foo not found in type config.plain")]
+    [InlineData("route:\n  receiver: x\nreceivers:\n- name: x\ninhibit_rules:\n- equal: a\n", 6, "cannot unmarshal !!str `a` into model.LabelNames")]
+    [InlineData("route:\n  receiver: x\nreceivers:\n- name: x\ntime_intervals:\n- name: t\n  time_intervals:\n  - location: utc\n", 8, "unknown time zone utc")]
     [InlineData("", 0, "no route provided in config")]
     [InlineData("route:\n  receiver: x\n  routes:\n  -\n  - receiver: x\nreceivers:\n- name: x\n", 4, "null route in routes list")]
     public void Reports_alertmanagers_error_with_its_line(string yaml, int line, string message)
