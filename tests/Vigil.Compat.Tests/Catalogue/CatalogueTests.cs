@@ -1,3 +1,5 @@
+using Vigil.Cli;
+using Vigil.Rules.UnitTesting;
 using Vigil.Testing;
 using YamlDotNet.RepresentationModel;
 
@@ -6,7 +8,8 @@ namespace Vigil.Compat.Tests.Catalogue;
 /// <summary>
 /// The alert catalogue (monitoring/rules) against the real promtool: every rule file passes <c>promtool check
 /// rules</c>, every unit-test file in monitoring/tests passes <c>promtool test rules</c>, and every alert is tested
-/// both firing and quiet, with the labels and annotations every alert must carry.
+/// both firing and quiet, with the labels and annotations every alert must carry. Vigil's own <c>vigil check
+/// rules</c> and <c>vigil test rules</c> must agree on the same files.
 /// </summary>
 public sealed class CatalogueTests
 {
@@ -33,6 +36,25 @@ public sealed class CatalogueTests
         var promtool = ExternalTool.Require("promtool", "prometheus");
         var result = await ExternalTool.RunAsync(promtool, ["test", "rules", Path.Combine(s_tests, file)]);
         Assert.True(result.ExitCode == 0, $"promtool test rules {file} (exit {result.ExitCode}):\n{result.Output}");
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleFiles))]
+    public async Task Rule_file_passes_vigil_check_rules(string file)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await VigilCommand.RunAsync(["check", "rules", Path.Combine(s_rules, file)], output, error);
+        Assert.True(exit == 0, $"vigil check rules {file} (exit {exit}):\n{output}{error}");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestFiles))]
+    public void Unit_test_file_passes_vigil_test_rules(string file)
+    {
+        var report = new StringWriter();
+        var exit = RuleUnitTestRunner.Run([Path.Combine(s_tests, file)], report);
+        Assert.True(exit == 0, $"vigil test rules {file} (exit {exit}):\n{report}");
     }
 
     [Fact]
