@@ -29,6 +29,7 @@ public sealed class RemoteWriteService : IHostedService, IAsyncDisposable
     private readonly Histogram<double> _sendDuration;
     private PrometheusConfig? _config;
     private volatile RemoteWriteQueue[] _queues = [];
+    private int _disposed;
 
     private sealed record Running(RemoteWriteQueue Queue, HttpMessageHandler Handler);
 
@@ -82,8 +83,12 @@ public sealed class RemoteWriteService : IHostedService, IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        // The container disposes it twice (as itself and as the hosted service its factory returned).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _gate.Dispose();
     }
 
     private async Task ReloadAsync(string? text, CancellationToken cancellationToken)
