@@ -10,7 +10,7 @@ namespace Vigil.Model;
 /// <c>[[:alpha:]]</c>, one-letter Unicode classes <c>\pL</c>, <c>\x{…}</c> and <c>\Q…\E</c> quoting.
 /// Constructs RE2 rejects (backreferences, lookaround) are rejected by .NET's NonBacktracking engine.
 /// </summary>
-internal static class Re2Regex
+public static class Re2Regex
 {
     private static readonly Dictionary<string, string> s_posixClasses = new(StringComparer.Ordinal)
     {
@@ -30,6 +30,7 @@ internal static class Re2Regex
         ["xdigit"] = "0-9A-Fa-f",
     };
 
+    /// <summary>Translates RE2 <paramref name="re2"/> into a .NET <paramref name="pattern"/> (unanchored); false with the reason in <paramref name="error"/> when RE2 would reject it.</summary>
     public static bool TryTranslate(string re2, out string pattern, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
     {
         var sb = new StringBuilder(re2.Length + 8);

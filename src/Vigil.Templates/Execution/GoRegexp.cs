@@ -9,7 +9,7 @@ namespace Vigil.Templates.Execution;
 /// (.NET's NonBacktracking engine finds the same matches as a backtracking one, in linear time), Go's group numbering
 /// and <c>ReplaceAllString</c> with <c>Expand</c>'s <c>$1</c>/<c>${name}</c> syntax.
 /// </summary>
-internal sealed class GoRegexp
+public sealed class GoRegexp
 {
     private readonly Regex _regex;
     private readonly string?[] _names;
@@ -58,6 +58,7 @@ internal sealed class GoRegexp
         }
     }
 
+    /// <summary>Go's <c>Regexp.MatchString</c>: whether <paramref name="s"/> contains a match anywhere.</summary>
     public bool IsMatch(string s) => _regex.IsMatch(s);
 
     // Go's regexp/syntax errors for misplaced repetition operators, with Go's fragment: "a**" gives
