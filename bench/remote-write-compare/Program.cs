@@ -181,6 +181,10 @@ public static class Program
             r.Failure = "the deadline cut the throughput window short";
         }
         var (exit, _) = await server.StopAsync();
+        if (exit != 0)
+        {
+            log.WriteLine($"--- {r.Name} output (tail) ---\n{Tail(server.Output)}");
+        }
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] {r.Name}: {r.SamplesPerSecond:N0} samples/s accepted ({r.Appended:N0} appended by its own count in the window), {r.Cpu:F1} CPU s = {r.CpuPerMillion:F2} s per million, {r.Rejected} rejected requests ({counters.LastError ?? "none"}); exit {exit}");
     }
 

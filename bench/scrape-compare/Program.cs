@@ -19,8 +19,9 @@ namespace Vigil.ScrapeCompare;
 /// <item>prints CPU seconds per million samples, RSS, bytes of RSS per active series, and the ratios Vigil/Prometheus.</item>
 /// </list>
 /// Usage: <c>dotnet ScrapeCompare.dll [--quick] [--targets N] [--series M] [--interval S] [--warmup S] [--window S]
-/// [--deadline MIN] [--work DIR] [--only prometheus|vigil] [--serve-only]</c> (<c>--serve-only</c>: only the load generator,
-/// for <c>--window</c> seconds).
+/// [--deadline MIN] [--work DIR] [--only prometheus|vigil] [--serve-only] [--results FILE [--results-prefix P]]</c>
+/// (<c>--serve-only</c>: only the load generator, for <c>--window</c> seconds; <c>--results</c> appends <c>key TAB value</c>
+/// lines for bench/compare.sh).
 /// </summary>
 public static class Program
 {
@@ -35,6 +36,8 @@ public static class Program
         var deadlineMinutes = Arg(args, "--deadline", quick ? 2.9 : 12.0);
         var only = ArgString(args, "--only");
         var workArg = ArgString(args, "--work");
+        var resultsFile = ArgString(args, "--results");
+        var resultsPrefix = ArgString(args, "--results-prefix") ?? "scrape";
 
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(deadlineMinutes);
         using var temp = workArg is null ? new TempDirectory("vigil-scrape-compare") : null;
@@ -79,6 +82,23 @@ public static class Program
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] done");
         log.WriteLine();
         log.Write(Report(results, settings, load, args));
+        if (resultsFile is not null)
+        {
+            var lines = new StringBuilder();
+            foreach (var r in results)
+            {
+                var key = $"{resultsPrefix}.{r.Name.ToLowerInvariant()}.";
+                Line(key + "cpu_per_msample", r.CpuPerMillion);
+                Line(key + "rss_bytes", r.RssEnd);
+                Line(key + "head_series", r.HeadSeries);
+                Line(key + "rss_per_series", r.RssEnd / r.HeadSeries);
+                Line(key + "rss_growth_per_series", (r.RssEnd - r.RssReady) / r.HeadSeries);
+                Line(key + "ok", r.Ok && r.Up == settings.Targets ? 1 : 0);
+            }
+            await File.AppendAllTextAsync(resultsFile, lines.ToString());
+
+            void Line(string key, double value) => lines.Append(CultureInfo.InvariantCulture, $"{key}\t{value.ToString("R", CultureInfo.InvariantCulture)}\n");
+        }
         return results.All(r => r.Ok) ? 0 : 2;
     }
 
