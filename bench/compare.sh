@@ -139,7 +139,7 @@ table() {
 }
 
 # Derived figures the programs do not write themselves.
-awk -F'\t' -v OFS='\t' '{ print } $1 ~ /\.rss_bytes$/ { k = $1; sub(/rss_bytes$/, "rss_mib", k); print k, $2 / 1048576 } $1 ~ /\.wal_bytes$/ { k = $1; sub(/wal_bytes$/, "wal_mb", k); print k, $2 / 1e6 }' "$results" > "$results.tmp" && mv "$results.tmp" "$results"
+awk -F'\t' -v OFS='\t' '{ print } $2 !~ /^[-+0-9.eE]+$/ { next } $1 ~ /\.rss_bytes$/ { k = $1; sub(/rss_bytes$/, "rss_mib", k); print k, $2 / 1048576 } $1 ~ /\.wal_bytes$/ { k = $1; sub(/wal_bytes$/, "wal_mb", k); print k, $2 / 1e6 }' "$results" > "$results.tmp" && mv "$results.tmp" "$results"
 
 took=$(( $(date +%s) - started ))
 echo
