@@ -17,7 +17,9 @@ namespace Vigil.QueryCompare;
 /// <c>--repeat</c> rounds, and stops it; then the same for Vigil;</item>
 /// <item>prints, per query and overall, the median and p90 of each, the ratio Vigil/Prometheus and whether the answers agree.</item>
 /// </list>
-/// Usage: <c>dotnet run -c Release --project bench/query-compare -- [--quick] [--instances N] [--hours H] [--repeat R] [--warmup W] [--settle S] [--deadline MIN] [--work DIR]</c>.
+/// Usage: <c>dotnet run -c Release --project bench/query-compare -- [--quick] [--instances N] [--hours H] [--repeat R] [--warmup W] [--settle S] [--deadline MIN] [--work DIR] [--results FILE]</c>
+/// (<c>--results</c> appends <c>key TAB value</c> lines for bench/compare.sh, including chunk and index bytes per sample of
+/// both backfilled data dirs, measured before either server starts).
 /// </summary>
 public static class Program
 {
@@ -31,6 +33,7 @@ public static class Program
         var warmup = Arg(args, "--warmup", 3);
         var deadlineMinutes = Arg(args, "--deadline", quick ? 2.8 : 60.0);
         var workArg = ArgString(args, "--work");
+        var resultsFile = ArgString(args, "--results");
 
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(deadlineMinutes);
         using var temp = workArg is null ? new TempDirectory("vigil-query-compare") : null;
@@ -65,6 +68,11 @@ public static class Program
             await File.WriteAllLinesAsync(meta, [end.ToString(CultureInfo.InvariantCulture), dataDescription]);
         }
 
+        // Bytes on disk of the same data, before either server starts (Prometheus would then compact its blocks).
+        var promDisk = BlockBytes(promData);
+        var vigilDisk = BlockBytes(vigilData);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed:mm\\:ss}] on disk: Prometheus {promDisk}, Vigil {vigilDisk}"));
+
         var queries = BenchQueries.For(hours);
         var timeout = TimeSpan.FromMinutes(2);
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] Prometheus: start, settle, warm up, {repeat} rounds of {queries.Count} queries");
@@ -89,6 +97,16 @@ public static class Program
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] done");
         log.WriteLine();
         log.Write(Report(queries, prom, vigil, dataDescription, warmup, repeat, args));
+        log.WriteLine();
+        log.WriteLine("| on disk (blocks as backfilled) | Prometheus 2.42 | Vigil | Vigil/Prometheus |");
+        log.WriteLine("|---|---:|---:|---:|");
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| samples (meta.json) | {promDisk.Samples:N0} | {vigilDisk.Samples:N0} | |"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| chunk bytes per sample | {promDisk.ChunkBytesPerSample:F3} | {vigilDisk.ChunkBytesPerSample:F3} | {vigilDisk.ChunkBytesPerSample / promDisk.ChunkBytesPerSample:F2} |"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| chunk + index bytes per sample | {promDisk.BytesPerSample:F3} | {vigilDisk.BytesPerSample:F3} | {vigilDisk.BytesPerSample / promDisk.BytesPerSample:F2} |"));
+        if (resultsFile is not null)
+        {
+            await File.AppendAllTextAsync(resultsFile, Results(queries, prom, vigil, promDisk, vigilDisk));
+        }
         return prom.Complete && vigil.Complete ? 0 : 2;
     }
 
@@ -213,6 +231,77 @@ public static class Program
             }
         }
         return m;
+    }
+
+    /// <summary>Chunk and index bytes of a data dir's block directories, and their samples (meta.json).</summary>
+    private sealed record DiskUsage(long ChunkBytes, long IndexBytes, long Samples, int Blocks)
+    {
+        public double ChunkBytesPerSample => (double)ChunkBytes / Samples;
+
+        public double BytesPerSample => (double)(ChunkBytes + IndexBytes) / Samples;
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Blocks} blocks, {Samples:N0} samples, chunks {ChunkBytes / 1e6:F1} MB, index {IndexBytes / 1e6:F1} MB, {BytesPerSample:F3} bytes/sample");
+    }
+
+    private static DiskUsage BlockBytes(string dataPath)
+    {
+        long chunks = 0, index = 0, samples = 0;
+        var blocks = 0;
+        foreach (var block in Directory.GetDirectories(dataPath))
+        {
+            var meta = Path.Combine(block, "meta.json");
+            if (!File.Exists(meta))
+            {
+                continue;
+            }
+            blocks++;
+            using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(meta)))
+            {
+                samples += doc.RootElement.GetProperty("stats").GetProperty("numSamples").GetInt64();
+            }
+            var chunkDir = Path.Combine(block, "chunks");
+            chunks += Directory.Exists(chunkDir) ? Directory.GetFiles(chunkDir).Sum(f => new FileInfo(f).Length) : 0;
+            index += File.Exists(Path.Combine(block, "index")) ? new FileInfo(Path.Combine(block, "index")).Length : 0;
+        }
+        return new DiskUsage(chunks, index, samples, blocks);
+    }
+
+    /// <summary><c>key TAB value</c> lines for bench/compare.sh.</summary>
+    private static string Results(IReadOnlyList<BenchQuery> queries, Measurement prom, Measurement vigil, DiskUsage promDisk, DiskUsage vigilDisk)
+    {
+        var sb = new StringBuilder();
+        var ratios = new List<double>();
+        var agree = 0;
+        for (var i = 0; i < queries.Count; i++)
+        {
+            var ratio = Percentile(vigil.Milliseconds[i], 0.5) / Percentile(prom.Milliseconds[i], 0.5);
+            if (double.IsFinite(ratio))
+            {
+                ratios.Add(ratio);
+            }
+            agree += prom.LastAnswer[i] is { } pa && vigil.LastAnswer[i] is { } va && QueryAnswerComparer.Difference(pa, va, queries[i].Expr.StartsWith("topk", StringComparison.Ordinal)) is null ? 1 : 0;
+        }
+        Line("query.queries", queries.Count);
+        Line("query.median_ratio", Percentile(ratios, 0.5));
+        Line("query.geomean_ratio", ratios.Count > 0 ? Math.Exp(ratios.Average(Math.Log)) : double.NaN);
+        Line("query.agree_percent", 100.0 * agree / queries.Count);
+        Line("query.complete", prom.Complete && vigil.Complete ? 1 : 0);
+        foreach (var (name, m) in new[] { ("prometheus", prom), ("vigil", vigil) })
+        {
+            // All timed executions of all queries pooled.
+            var all = m.Milliseconds.SelectMany(x => x).ToList();
+            Line($"query.{name}.median_ms", Percentile(all, 0.5));
+            Line($"query.{name}.p90_ms", Percentile(all, 0.9));
+        }
+        foreach (var (name, d) in new[] { ("prometheus", promDisk), ("vigil", vigilDisk) })
+        {
+            Line($"disk.{name}.chunk_bytes_per_sample", d.ChunkBytesPerSample);
+            Line($"disk.{name}.bytes_per_sample", d.BytesPerSample);
+            Line($"disk.{name}.samples", d.Samples);
+        }
+        return sb.ToString();
+
+        void Line(string key, double value) => sb.Append(CultureInfo.InvariantCulture, $"{key}\t{value.ToString("R", CultureInfo.InvariantCulture)}\n");
     }
 
     private static string Report(IReadOnlyList<BenchQuery> queries, Measurement prom, Measurement vigil, string data, int warmup, int repeat, string[] args)
