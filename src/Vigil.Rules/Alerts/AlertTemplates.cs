@@ -84,3 +84,10 @@ public static class AlertTemplates
 
     private static readonly Dictionary<string, string> s_empty = new(StringComparer.Ordinal);
 }
+
+/// <summary>How Prometheus prints an alert's value in its API (<c>strconv.FormatFloat(v, 'e', -1, 64)</c>: <c>1e+00</c>).</summary>
+public static class AlertValueFormat
+{
+    /// <summary>Formats <paramref name="value"/>: shortest digits, exponent of at least two digits, <c>+Inf</c>, <c>-Inf</c>, <c>NaN</c>.</summary>
+    public static string Format(double value) => UnitTesting.GoExponentFloat.Format(value).Replace('E', 'e');
+}
