@@ -14,6 +14,7 @@ using Vigil.Server.Alerting;
 using Vigil.Server.Api;
 using Vigil.Server.Remote;
 using Vigil.Server.Federation;
+using Vigil.Server.Notifier;
 using Vigil.Server.Rules;
 using Vigil.Server.Scrape;
 using Vigil.Server.Storage;
@@ -94,6 +95,7 @@ public static class VigilHost
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ILogger<RemoteWriteService>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RemoteWriteService>());
         builder.Services.AddAlerting(options);
+        builder.Services.AddAlertDelivery(scrapeConfig, options);
         builder.Services.AddRules(scrapeConfig, options);
         configure?.Invoke(builder);
 
