@@ -36,6 +36,9 @@ public sealed class AlertingService : IHostedService, IDisposable
     /// <summary>How soon after a notification the notification log is written.</summary>
     public static readonly TimeSpan NotificationLogFlushDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often alerts that resolved by timeout (no end from their sender) are looked for, to record them in the history.</summary>
+    public static readonly TimeSpan ResolvedScanInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>How long silences and log entries are kept after they end (Alertmanager's <c>--data.retention</c>).</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromHours(120);
 
@@ -58,6 +61,7 @@ public sealed class AlertingService : IHostedService, IDisposable
     private ITimer? _maintenance;
     private ITimer? _alertGc;
     private ITimer? _nflogFlush;
+    private ITimer? _resolvedScan;
     private int _nflogDirty;
     private IDisposable? _inhibitorSubscription;
     private Current _current;
@@ -166,6 +170,7 @@ public sealed class AlertingService : IHostedService, IDisposable
         _maintenance = _time.CreateTimer(_ => Maintain(), null, MaintenanceInterval, MaintenanceInterval);
         _alertGc = _time.CreateTimer(_ => Store.CollectGarbage(), null, AlertGcInterval, AlertGcInterval);
         _nflogFlush = _time.CreateTimer(_ => FlushNotificationLog(), null, NotificationLogFlushDelay, NotificationLogFlushDelay);
+        _resolvedScan = _time.CreateTimer(_ => RecordTimedOut(), null, ResolvedScanInterval, ResolvedScanInterval);
         _log.LogInformation("Alerting started: config {Config}, {Silences} silences and {Entries} notification log entries loaded",
             _options.AlertmanagerConfigFile ?? "(built-in default)", Silences.All().Count, NotificationLog.Count);
         return Task.CompletedTask;
@@ -177,6 +182,7 @@ public sealed class AlertingService : IHostedService, IDisposable
         _maintenance?.Dispose();
         _alertGc?.Dispose();
         _nflogFlush?.Dispose();
+        _resolvedScan?.Dispose();
         Active.Dispatcher.Dispose();
         Maintain();
         return Task.CompletedTask;
@@ -229,6 +235,19 @@ public sealed class AlertingService : IHostedService, IDisposable
         }
     }
 
+    /// <summary>Records in the history the alerts that resolved because their sender stopped sending them (at most one scan interval late).</summary>
+    public void RecordTimedOut()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var alert in Store.Snapshot())
+        {
+            if (alert.ResolvedAt(now))
+            {
+                History.RecordResolvedIfFiring(alert);
+            }
+        }
+    }
+
     /// <summary>Writes the notification log if a notification was logged since the last write.</summary>
     public void FlushNotificationLog()
     {
@@ -254,6 +273,7 @@ public sealed class AlertingService : IHostedService, IDisposable
         _maintenance?.Dispose();
         _alertGc?.Dispose();
         _nflogFlush?.Dispose();
+        _resolvedScan?.Dispose();
         _inhibitorSubscription?.Dispose();
         History.Dispose();
         _meter.Dispose();

@@ -93,6 +93,11 @@ public sealed class AlertingApiTests
         var silenced = await GetJsonAsync(host.Client, "/api/v2/history?kind=silenced");
         Assert.Equal("Quiet", Assert.Single(silenced.EnumerateArray()).GetProperty("labels").GetProperty("alertname").GetString());
 
+        // "Quiet" was never re-sent: it resolves by timeout (resolve_timeout 5m) and the history records it.
+        clock.Advance(TimeSpan.FromMinutes(4));
+        quiet = await GetJsonAsync(host.Client, "/api/v2/history?filter=alertname%3D%22Quiet%22");
+        Assert.Equal(["firing", "silenced", "resolved"], quiet.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+
         var bad = await host.Client.GetAsync("/api/v2/history?kind=nope");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
