@@ -92,6 +92,29 @@ public sealed class RoutesTestCorpusTests
         Assert.Contains("vigil: error: " + message, error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_command_line_parses_like_amtools()
+    {
+        var path = Path.Combine(AlertmanagerCorpus.Directory, "simple.yml");
+        string[][] cases =
+        [
+            ["routes", "--config.file", path],
+            ["routes", "show", "--config.file", path],
+            ["routes", "--config.file", path, "test", "--tree", "service=database", "owner=team-X"],
+            ["routes", "test", "--config.file=" + path, "--verify.receivers=team-X-pager,team-DB-pager", "service=database", "owner=team-X"],
+        ];
+        var amtool = await AlertmanagerCorpus.RunAmtoolAsync([.. cases.Select(static c => (string[])["config", .. c])]);
+        for (var i = 0; i < cases.Length; i++)
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var root = Vigil.Cli.VigilCommand.Create(output, error);
+            var exit = await root.Parse(cases[i]).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+            Assert.True(amtool[i].ExitCode == exit, string.Join(' ', cases[i]) + "\n" + amtool[i].Output + error);
+            Assert.Equal(amtool[i].StandardOutput, output.ToString());
+        }
+    }
+
     // Label sets from the tree's own matchers: their names, their values (regex alternatives split out), and
     // near misses, so most sets reach some route and many exercise continue and fall-back.
     private static List<string[]> LabelSets(Route root, string seedName)
