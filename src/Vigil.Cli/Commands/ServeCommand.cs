@@ -105,11 +105,17 @@ public static class ServeCommand
             DefaultValueFactory = _ => "1m",
         };
 
+        var sloFiles = new Option<string[]>("--slo.file")
+        {
+            Description = "SLO spec file (vigil/v1, docs/slo.md) compiled in-process to rule groups evaluated alongside the configuration's rule_files and reloaded with them. Repeatable; relative to the working directory; wildcards in the file name. A spec error stops start-up.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+
         var command = new Command("serve", "Run the Vigil server: the TSDB in --storage.tsdb.path, the Prometheus HTTP API (/api/v1), the management endpoints (/-/healthy, /-/ready, /-/quit, /-/reload) and Vigil's own /metrics.")
         {
             listen, dataPath, configFile, retentionTime, retentionSize, lifecycle, logLevel,
             queryTimeout, queryMaxSamples, queryMaxConcurrency, queryLookbackDelta, adminApi, remoteWriteReceiver, otlpReceiver, alertmanagerConfig,
-            rulesOutageTolerance, rulesGracePeriod, rulesResendDelay,
+            rulesOutageTolerance, rulesGracePeriod, rulesResendDelay, sloFiles,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -168,6 +174,7 @@ public static class ServeCommand
                 RulesForOutageTolerance = outageTolerance,
                 RulesForGracePeriod = gracePeriod,
                 RulesResendDelay = resendDelay,
+                SloFiles = parse.GetValue(sloFiles) ?? [],
                 LogLevel = parse.GetValue(logLevel) switch
                 {
                     "debug" => LogLevel.Debug,

@@ -48,6 +48,9 @@ public sealed record ServerOptions
     /// <summary>The Alertmanager configuration file (<c>--alertmanager.config.file</c>); null runs alerting on a built-in minimal configuration.</summary>
     public string? AlertmanagerConfigFile { get; init; }
 
+    /// <summary>SLO spec files (<c>--slo.file</c>, repeatable, globs relative to the working directory) compiled to rule groups evaluated with the <c>rule_files</c>.</summary>
+    public IReadOnlyList<string> SloFiles { get; init; } = [];
+
     /// <summary>How old an alert's <c>for</c> state may be to be restored at start-up (<c>--rules.alert.for-outage-tolerance</c>).</summary>
     public TimeSpan RulesForOutageTolerance { get; init; } = TimeSpan.FromHours(1);
 

@@ -45,6 +45,8 @@ public static class VigilHost
         }
         // A configuration with errors stops start-up with them (file:line: message), as Prometheus does.
         var scrapeConfig = ScrapeService.LoadInitial(options);
+        // So does an SLO spec that does not compile (--slo.file), with file:line for each problem.
+        Vigil.Server.Rules.SloRuleSource.ThrowIfInvalid(options);
         var dataPath = DataDirectory.Prepare(options.DataPath);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions

@@ -26,6 +26,7 @@ public sealed class RuleService : IHostedService, IDisposable
     private readonly IServer _server;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _log;
+    private readonly SloRuleSource _slo;
     private readonly object _lock = new();
     private string _externalUrl = "";
 
@@ -47,6 +48,7 @@ public sealed class RuleService : IHostedService, IDisposable
         _server = server;
         _lifetime = lifetime;
         _log = log;
+        _slo = SloRuleSource.For(options);
         Metrics = new RuleEvaluationStats();
         Manager = new RuleManager(new RuleManagerOptions
         {
@@ -87,7 +89,7 @@ public sealed class RuleService : IHostedService, IDisposable
             {
                 _externalUrl = DefaultExternalUrl();
             }
-            if (_initial is not null && !Apply(_initial, out var errors))
+            if ((_initial is not null || !_slo.IsEmpty) && !Apply(_initial ?? DefaultConfig(), out var errors))
             {
                 _log.LogError("Error loading rules, no rules are evaluated: {Errors}", string.Join("; ", errors));
             }
@@ -111,16 +113,28 @@ public sealed class RuleService : IHostedService, IDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         var files = ResolveRuleFiles(config.RuleFiles, _options.ConfigFile);
+        // --slo.file specs compile to rule files of their own, evaluated after the configuration's rule_files.
+        if (!_slo.TryGenerate(out var sloFiles, out errors))
+        {
+            return false;
+        }
+        files.AddRange(sloFiles);
         return Manager.Update(config.Global.EvaluationInterval, files, config.Global.ExternalLabels, ExternalUrl, out errors);
     }
 
     private Task ReloadAsync(string? text, CancellationToken cancellationToken)
     {
+        PrometheusConfig? config;
         if (_options.ConfigFile is not { } path)
         {
-            return Task.CompletedTask;
+            if (_slo.IsEmpty)
+            {
+                return Task.CompletedTask;
+            }
+            // Without a configuration file only the SLO specs can change.
+            config = DefaultConfig();
         }
-        if (!ConfigLoader.TryLoadFile(path, out var config, out _))
+        else if (!ConfigLoader.TryLoadFile(path, out config, out _))
         {
             // The scrape service reports the configuration's own errors; the running rules stay.
             return Task.CompletedTask;
@@ -173,6 +187,16 @@ public sealed class RuleService : IHostedService, IDisposable
             files.AddRange(matches);
         }
         return files;
+    }
+
+    private static PrometheusConfig DefaultConfig()
+    {
+        // No --config.file: Prometheus's defaults (evaluation_interval 1m, no external labels) for the SLO groups.
+        if (!ConfigLoader.TryLoad("{}\n", null, out var config, out var errors))
+        {
+            throw new InvalidOperationException($"the empty configuration does not load: {ConfigLoader.Describe(errors)}");
+        }
+        return config;
     }
 
     private string DefaultExternalUrl()
