@@ -28,6 +28,7 @@ public sealed class AlertmanagerNotifier : IAlertSink, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
     private readonly ConcurrentDictionary<string, AlertmanagerStats> _stats = new(StringComparer.Ordinal);
     private volatile Settings _settings = new(Labels.Empty, [], []);
     private Task? _loop;
@@ -328,6 +329,11 @@ public sealed class AlertmanagerNotifier : IAlertSink, IAsyncDisposable
     /// <summary>Stops the sender (Prometheus drains nothing on stop either) and discovery.</summary>
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose it twice (as itself and through the service that owns it).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
