@@ -12,7 +12,7 @@ public sealed class VigilHostTests
         await using var vigil = await TestVigil.StartAsync();
         Assert.True(Directory.Exists(vigil.DataPath));
         var entries = Directory.EnumerateFileSystemEntries(vigil.DataPath).Select(p => Path.GetFileName(p)!).Order().ToArray();
-        Assert.Equal(["lock", "wal"], entries); // and the write probe is cleaned up
+        Assert.Equal(["alertmanager", "lock", "wal"], entries); // the alerting state dir; and the write probe is cleaned up
     }
 
     [Fact]
