@@ -47,6 +47,8 @@ public static class VigilHost
         var scrapeConfig = ScrapeService.LoadInitial(options);
         // So does an SLO spec that does not compile (--slo.file), with file:line for each problem.
         Vigil.Server.Rules.SloRuleSource.ThrowIfInvalid(options);
+        // And rule files that do not load (file:line for each problem).
+        Vigil.Server.Rules.RuleService.ThrowIfRuleFilesInvalid(scrapeConfig, options);
         var dataPath = DataDirectory.Prepare(options.DataPath);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions

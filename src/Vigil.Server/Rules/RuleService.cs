@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.PromQL.Engine;
 using Vigil.Rules.Alerts;
 using Vigil.Rules.Evaluation;
+using Vigil.Rules.Loading;
 using Vigil.Scrape.Config;
 using Vigil.Server.Hosting;
 using Vigil.Tsdb;
@@ -107,6 +108,33 @@ public sealed class RuleService : IHostedService, IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => Manager.Dispose();
+
+    /// <summary>
+    /// Rule files of the initial configuration that do not load stop start-up, as they stop Prometheus
+    /// ("error loading config ... one or more errors occurred while applying the new configuration"); a reload keeps
+    /// the running rules instead.
+    /// </summary>
+    public static void ThrowIfRuleFilesInvalid(PrometheusConfig? config, ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (config is null)
+        {
+            return;
+        }
+        var errors = new List<string>();
+        foreach (var file in ResolveRuleFiles(config.RuleFiles, options.ConfigFile))
+        {
+            if (!RuleFileParser.TryParseFile(file, out _, out var fileErrors))
+            {
+                errors.AddRange(fileErrors);
+            }
+        }
+        if (errors.Count > 0)
+        {
+            throw new StartupException(
+                $"error loading config from \"{options.ConfigFile}\" (--config.file): one or more errors occurred while applying the new configuration: loading rule files failed:\n{string.Join('\n', errors)}");
+        }
+    }
 
     /// <summary>Loads <paramref name="config"/>'s rule files into the manager; false with the errors when one fails.</summary>
     public bool Apply(PrometheusConfig config, out IReadOnlyList<string> errors)
