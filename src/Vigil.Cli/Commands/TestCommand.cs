@@ -5,8 +5,8 @@ namespace Vigil.Cli.Commands;
 
 /// <summary>
 /// <c>vigil test rules FILE...</c>: runs rule unit-test files, same format, report and exit code as
-/// <c>promtool test rules</c> (2.42). Only <c>promql_expr_test</c> is supported for now: a file with
-/// <c>rule_files</c> or <c>alert_rule_test</c> fails, saying so.
+/// <c>promtool test rules</c> (2.42): <c>rule_files</c> evaluated every <c>evaluation_interval</c>,
+/// <c>alert_rule_test</c> and <c>promql_expr_test</c>.
 /// </summary>
 public static class TestCommand
 {
@@ -20,7 +20,7 @@ public static class TestCommand
     {
         var files = new Argument<string[]>("test-rule-file")
         {
-            Description = "Unit-test files in promtool's format (rule_files, evaluation_interval, tests with input_series and promql_expr_test).",
+            Description = "Unit-test files in promtool's format (rule_files, evaluation_interval, tests with input_series, alert_rule_test and promql_expr_test).",
             Arity = ArgumentArity.OneOrMore,
         };
         var command = new Command(
