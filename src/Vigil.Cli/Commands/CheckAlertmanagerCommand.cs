@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Vigil.Alerting.Config;
+using Vigil.Alerting.Templates;
+using Vigil.Templates;
 
 namespace Vigil.Cli.Commands;
 
@@ -130,6 +132,15 @@ public static class CheckAlertmanagerCommand
                     return e.Message;
                 }
             }
+        }
+        // Then parse them with the defaults, as template.FromGlobs does: Go's parse error as amtool prints it.
+        try
+        {
+            _ = NotificationTemplates.Load(globs);
+        }
+        catch (NotificationTemplateException e)
+        {
+            return e.InnerException is TemplateException parse ? parse.Message : e.Message;
         }
         return null;
     }

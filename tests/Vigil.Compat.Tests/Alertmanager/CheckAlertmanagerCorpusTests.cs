@@ -69,6 +69,22 @@ public sealed partial class CheckAlertmanagerCorpusTests
         Assert.Equal(amtool.StandardOutput, stdout);
     }
 
+    [Theory]
+    [InlineData("{{ define \"x\" }}hello {{ .Foo \n")]
+    [InlineData("{{ define \"x\" }}{{ nosuchfunc . }}{{ end }}\n")]
+    [InlineData("{{ define \"x\" }}{{ if . }}open{{ end }}{{ end }}\n")]
+    public async Task Template_files_are_parsed_by_both_with_the_same_output(string template)
+    {
+        using var dir = new Vigil.Testing.TempDirectory();
+        await File.WriteAllTextAsync(dir.File("notify.tmpl"), template);
+        var path = dir.File("am.yml");
+        await File.WriteAllTextAsync(path, $"route:\n  receiver: r\nreceivers:\n  - name: r\ntemplates:\n  - '{dir.Path}/*.tmpl'\n");
+        var amtool = (await AlertmanagerCorpus.RunAmtoolAsync([["check-config", path]]))[0];
+        var (exit, stdout, _) = RunVigil(path);
+        Assert.Equal(amtool.ExitCode, exit);
+        Assert.Equal(amtool.StandardOutput, stdout);
+    }
+
     [Fact]
     public void The_corpus_has_both_kinds()
     {
