@@ -1,3 +1,5 @@
+using Vigil.Yaml;
+
 namespace Vigil.Alerting.Config;
 
 internal sealed partial class ConfigReader

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Vigil.Alerting.TimeIntervals;
 using Vigil.Model;
+using Vigil.Yaml;
 
 namespace Vigil.Alerting.Config;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Vigil.Alerting.Matching;
 using Vigil.Model;
+using Vigil.Yaml;
 
 namespace Vigil.Alerting.Config;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using YamlDotNet.Core;
+using Vigil.Yaml;
 
 namespace Vigil.Scrape.Config;
 

@@ -1,4 +1,5 @@
 using Vigil.Model;
+using Vigil.Yaml;
 
 namespace Vigil.Scrape.Config;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Vigil.Model;
 using Vigil.Model.Relabel;
+using Vigil.Yaml;
 
 namespace Vigil.Scrape.Config;
 

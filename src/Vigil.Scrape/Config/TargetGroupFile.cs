@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Vigil.Model;
 using YamlDotNet.Core;
+using Vigil.Yaml;
 
 namespace Vigil.Scrape.Config;
 

@@ -1,7 +1,9 @@
-namespace Vigil.Scrape.Config;
+using System.Globalization;
 
-/// <summary>How gopkg.in/yaml.v2 (what Prometheus decodes its configuration with) reads booleans and integers.</summary>
-internal static class GoYaml
+namespace Vigil.Yaml;
+
+/// <summary>How gopkg.in/yaml.v2 (what Prometheus and Alertmanager decode their configuration with) resolves plain scalars: YAML 1.1 booleans, Go integers, floats.</summary>
+public static class GoYaml
 {
     /// <summary>YAML 1.1 booleans as yaml.v2 resolves them (<c>yes</c>, <c>off</c>, <c>true</c>...); quoted text is never a boolean.</summary>
     public static bool TryParseBool(YamlScalar scalar, out bool value)
@@ -70,4 +72,9 @@ internal static class GoYaml
         }
         return true;
     }
+
+    /// <summary>Whether a plain scalar resolves to <c>!!float</c>.</summary>
+    public static bool LooksLikeFloat(string value)
+        => value.Length > 0 && (value[0] is '.' or '+' or '-' || char.IsAsciiDigit(value[0]))
+            && double.TryParse(value.Replace("_", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 }

@@ -1,18 +1,18 @@
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Vigil.Alerting.Config;
+namespace Vigil.Yaml;
 
 /// <summary>
-/// A YAML document as a plain node tree with 1-based lines, built from YamlDotNet's parser events. It keeps
-/// repeated keys (yaml.v2, which Alertmanager decodes with, reports them) and resolves aliases.
+/// A YAML document as a plain node tree with line numbers, built from YamlDotNet's parser events. Unlike YamlDotNet's
+/// representation model it keeps repeated keys, so the reader can report them as yaml.v2 does.
 /// </summary>
-internal abstract class YamlNode
+public abstract class YamlNode
 {
     /// <summary>The 1-based line where the node starts.</summary>
     public int Line { get; init; }
 
-    /// <summary>The first document of <paramref name="yaml"/>, or null when the text holds none. Throws <see cref="YamlException"/> on bad syntax.</summary>
+    /// <summary>The first document of <paramref name="yaml"/>, or null when there is none. Throws <see cref="YamlException"/> on bad syntax.</summary>
     public static YamlNode? Parse(string yaml)
     {
         var parser = new Parser(new StringReader(yaml));
@@ -79,7 +79,7 @@ internal abstract class YamlNode
 }
 
 /// <summary>A scalar.</summary>
-internal sealed class YamlScalar : YamlNode
+public sealed class YamlScalar : YamlNode
 {
     /// <summary>The text.</summary>
     public string Value { get; init; } = "";
@@ -90,7 +90,7 @@ internal sealed class YamlScalar : YamlNode
     /// <summary>An explicit tag, or null.</summary>
     public string? Tag { get; init; }
 
-    /// <summary>Whether yaml.v2 reads this as null (<c>~</c>, <c>null</c>, empty).</summary>
+    /// <summary>Whether yaml.v2 would read this as null (<c>~</c>, <c>null</c>, empty).</summary>
     public bool IsNull => Plain && Tag is null && Value is "" or "~" or "null" or "Null" or "NULL";
 
     /// <summary>yaml.v2's resolved tag: !!null, !!bool, !!int, !!float or !!str.</summary>
@@ -123,7 +123,7 @@ internal sealed class YamlScalar : YamlNode
 }
 
 /// <summary>A sequence.</summary>
-internal sealed class YamlSequence : YamlNode
+public sealed class YamlSequence : YamlNode
 {
     /// <summary>The items.</summary>
     public List<YamlNode> Items { get; } = [];
@@ -133,7 +133,7 @@ internal sealed class YamlSequence : YamlNode
 }
 
 /// <summary>A mapping, keeping every entry in order (repeated keys included).</summary>
-internal sealed class YamlMapping : YamlNode
+public sealed class YamlMapping : YamlNode
 {
     /// <summary>The entries.</summary>
     public List<(YamlNode Key, YamlNode Value)> Entries { get; } = [];
